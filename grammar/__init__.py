@@ -1,0 +1,1 @@
+# Data package: the SMS command language (keywords, aliases, replies, examples).

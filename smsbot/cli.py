@@ -1,0 +1,249 @@
+"""The `smsbot` command: thin shells that wire config, engine and transport together.
+
+The scripting contract (`import`, `contacts add`, `chat`, `run --until-idle`, `phone send`)
+is a public interface; other tools and the tests depend on its exact form.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from sqlmodel import Session, func, select
+
+from . import __version__, contacts, db, grammar as grammar_module
+from .clock import utcnow
+from .models import Contact, InboundMessage, OutboxMessage, Product, Shop
+from .phones import normalize
+
+
+class Obj:
+    def __init__(self, url: str | None):
+        self.url = db.resolve_url(url)
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = db.make_engine(self.url)
+        return self._engine
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", metavar="URL", envvar=db.ENV_VAR,
+              help="Database (SQLAlchemy URL or SQLite file path). Default: $SMSBOT_DB, "
+                   "else var/smsbot.db in the current folder.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(__version__, prog_name="smsbot")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None, verbose: int) -> None:
+    """smsbot: SMS-first commerce for the traditional-food UMKM of Kota Payakumbuh.
+
+    Buyers text CARI, PESAN, LOKASI ... from any phone; the daemon answers through a GSM
+    modem driven by Gammu. Start with `smsbot demo` to try it on a dummy modem.
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = Obj(db_url)
+
+
+# -- import ------------------------------------------------------------------------------
+@main.group("import")
+def import_group() -> None:
+    """Load shops and products from CSV (upsert by code, all or nothing per file)."""
+
+
+def _import(obj: Obj, kind: str, path: Path) -> None:
+    from .importer import import_file
+
+    report = import_file(obj.engine, kind, path, utcnow())
+    if not report.ok:
+        for error in report.errors:
+            click.echo(f"{path}: {error}", err=True)
+        click.echo(f"{path}: nothing imported ({len(report.errors)} problem(s))", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: {report.created} {kind} added, {report.updated} updated")
+
+
+@import_group.command("shops")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def import_shops(obj: Obj, path: Path) -> None:
+    """Import shops. Header: code,name,phone,address,kelurahan,lat,lon,hours,assets_idr,
+    annual_sales_idr. Empty lat/lon: the kelurahan's centre. Each shop's phone becomes a
+    seller contact."""
+    _import(obj, "shops", path)
+
+
+@import_group.command("products")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def import_products(obj: Obj, path: Path) -> None:
+    """Import products. Header: code,shop_code,name,category,price_idr,unit,stock."""
+    _import(obj, "products", path)
+
+
+# -- contacts ------------------------------------------------------------------------------
+@main.group("contacts")
+def contacts_group() -> None:
+    """Buyers, sellers and admins (one contact per phone number)."""
+
+
+@contacts_group.command("add")
+@click.argument("phone")
+@click.option("--role", type=click.Choice(contacts.ROLES), required=True)
+@click.option("--name", default=None, help="Display name.")
+@click.option("--pin", default=None, help="PIN for privileged SMS commands (stored hashed).")
+@click.pass_obj
+def contacts_add(obj: Obj, phone: str, role: str, name: str | None, pin: str | None) -> None:
+    """Add a contact, or change its role, name or PIN. PHONE: 0812..., 62812... or +62812..."""
+    e164 = normalize(phone)
+    if e164 is None:
+        raise click.BadParameter(f"{phone!r} is not a phone number (e.g. 081234567890)",
+                                 param_hint="PHONE")
+    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise click.BadParameter("PIN must be 4 to 8 digits", param_hint="--pin")
+    with Session(obj.engine) as session:
+        contact = contacts.upsert(session, e164, utcnow(), role=role, name=name, pin=pin)
+        session.commit()
+        click.echo(f"{contact.phone} {contact.role} {contact.name}".rstrip())
+
+
+@contacts_group.command("list")
+@click.option("--role", type=click.Choice(contacts.ROLES), default=None)
+@click.pass_obj
+def contacts_list(obj: Obj, role: str | None) -> None:
+    """List contacts."""
+    with Session(obj.engine) as session:
+        query = select(Contact).order_by(Contact.role, Contact.phone)
+        if role:
+            query = query.where(Contact.role == role)
+        for contact in session.exec(query):
+            optin = "promo" if contact.promo_opt_in else "-"
+            click.echo(f"{contact.phone:16} {contact.role:7} {optin:6} {contact.name}")
+
+
+# -- chat, run, phone, demo -------------------------------------------------------------------
+@main.command("chat")
+@click.pass_obj
+def chat(obj: Obj) -> None:
+    """Run JSON lines from stdin through the bot; one JSON line per outgoing SMS on stdout.
+
+    Input: {"from": PHONE, "text": TEXT, "at": ISO-8601} (at optional; a line with only
+    "at" advances the simulated clock). Output: {"to", "text", "segments", "encoding",
+    "kind"}. State persists in the database between runs. Exit 2 if a line was unusable."""
+    from .chat import run_chat
+
+    bad = run_chat(obj.engine, sys.stdin, sys.stdout, grammar_module.load())
+    if bad:
+        sys.exit(2)
+
+
+@main.command("run")
+@click.option("--modem", "gammurc", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gammu config file (see modem_config/).")
+@click.option("--section", default=0, show_default=True, help="Section of the gammurc to use.")
+@click.option("--until-idle", is_flag=True,
+              help="Exit once the modem inbox is empty and the outbox is drained.")
+@click.option("--poll", default=2.0, show_default=True, help="Seconds between inbox polls.")
+@click.pass_obj
+def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float) -> None:
+    """The daemon: answer SMS on a modem until stopped (SIGTERM/SIGINT finish the message in
+    hand, then exit 0)."""
+    from .daemon import Daemon
+    from .transport import TransportError
+    from .transport.gammu_modem import GammuTransport
+
+    if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
+        logging.getLogger().setLevel(logging.INFO)
+    try:
+        transport = GammuTransport(gammurc, section=section).open()
+    except TransportError as exc:
+        click.echo(f"smsbot run: {exc}", err=True)
+        sys.exit(1)
+    daemon = Daemon(obj.engine, transport, poll_interval=poll)
+    try:
+        daemon.run(until_idle=until_idle)
+    finally:
+        transport.close()
+
+
+@main.group("phone")
+def phone_group() -> None:
+    """Act as a phone on the network (dummy modem only): for the demo and tests."""
+
+
+@phone_group.command("send")
+@click.option("--modem", "gammurc", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--from", "sender", required=True, help="The sender's number (or an ID).")
+@click.argument("text")
+def phone_send(gammurc: str, sender: str, text: str) -> None:
+    """Put an incoming SMS into a dummy modem; long texts arrive as a real multipart SMS."""
+    from .transport import TransportError
+    from .transport.gammu_modem import GammuTransport
+
+    try:
+        transport = GammuTransport(gammurc).open()
+        parts = transport.inject(sender, text)
+        transport.close()
+    except TransportError as exc:
+        click.echo(f"smsbot phone send: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"queued on the modem: 1 SMS from {sender} in {parts} part(s)")
+
+
+@main.command("demo")
+@click.option("--dir", "folder", default="var/demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the dummy modem, its log and (without --db) the database.")
+@click.option("--script", is_flag=True, help="Play the scripted conversation even in a terminal.")
+@click.pass_context
+def demo(ctx: click.Context, folder: Path, script: bool) -> None:
+    """Seed demo data, run the bot on a dummy modem and open a phone simulator (without a
+    terminal: play a short scripted conversation and exit)."""
+    from .demo import run_demo
+
+    obj: Obj = ctx.obj
+    if ctx.find_root().params.get("db_url") is None:
+        obj.url = db.resolve_url(str(folder / "smsbot.db"))
+    sys.exit(run_demo(obj.engine, folder, interactive=sys.stdin.isatty() and not script))
+
+
+# -- db and status -------------------------------------------------------------------------
+@main.group("db")
+def db_group() -> None:
+    """Database set-up."""
+
+
+@db_group.command("init")
+@click.pass_obj
+def db_init(obj: Obj) -> None:
+    """Create the tables (safe to run again)."""
+    obj.engine
+    click.echo(f"database ready: {obj.url}")
+
+
+@db_group.command("seed")
+@click.pass_obj
+def db_seed(obj: Obj) -> None:
+    """Load the Payakumbuh demo catalog, a demo admin (081200000001, PIN 1234) and buyer."""
+    from .seed import seed_demo
+
+    reports = seed_demo(obj.engine, utcnow())
+    for kind, report in reports.items():
+        click.echo(f"{kind}: {report.created} added, {report.updated} updated")
+
+
+@main.command("status")
+@click.pass_obj
+def status(obj: Obj) -> None:
+    """Counts: shops, products, contacts, inbound by status, outbox by status."""
+    with Session(obj.engine) as session:
+        for label, model in (("shops", Shop), ("products", Product), ("contacts", Contact)):
+            click.echo(f"{label}: {session.exec(select(func.count()).select_from(model)).one()}")
+        for label, model in (("inbound", InboundMessage), ("outbox", OutboxMessage)):
+            rows = session.exec(select(model.status, func.count()).group_by(model.status)).all()
+            click.echo(f"{label}: " + (", ".join(f"{s} {n}" for s, n in rows) or "empty"))

@@ -1,0 +1,61 @@
+"""Contacts: one row per E.164 number, created the first time someone texts us."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from .clock import to_db
+from .models import Contact
+
+ROLES = ("buyer", "seller", "admin")
+
+
+def find(session: Session, phone: str) -> Contact | None:
+    return session.exec(select(Contact).where(Contact.phone == phone)).first()
+
+
+def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
+    contact = find(session, phone)
+    if contact is None:
+        contact = Contact(phone=phone, created_at=to_db(now))
+        session.add(contact)
+        session.flush()
+    return contact
+
+
+def upsert(session: Session, phone: str, now: datetime, *, role: str | None = None,
+           name: str | None = None, pin: str | None = None, promote_only: bool = False) -> Contact:
+    """Add or update a contact. With `promote_only` (imports), an admin is never turned
+    into a seller or a seller into a buyer."""
+    contact = get_or_create(session, phone, now)
+    if role:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if not promote_only or ROLES.index(role) >= ROLES.index(contact.role):
+            contact.role = role
+    if name:
+        contact.name = name
+    if pin:
+        contact.pin_hash = hash_pin(pin)
+    session.add(contact)
+    return contact
+
+
+def hash_pin(pin: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, 100_000)
+    return f"pbkdf2${salt.hex()}${digest.hex()}"
+
+
+def check_pin(contact: Contact, pin: str) -> bool:
+    try:
+        _scheme, salt, digest = contact.pin_hash.split("$")
+    except ValueError:
+        return False
+    candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), 100_000)
+    return hmac.compare_digest(candidate.hex(), digest)

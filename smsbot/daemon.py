@@ -1,0 +1,140 @@
+"""The transport loop: the only code that touches a modem.
+
+One step: receive -> record (commit) -> delete from the device -> answer pending SMS ->
+run due timers -> send due outbox rows, most urgent first. `run(until_idle=True)` stops
+when the device inbox is empty, nothing is pending and nothing is due in the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from . import grammar as grammar_module, ingest, outbox, timers
+from .clock import utcnow
+from .grammar import Grammar
+from .transport.base import Transport, TransportError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StepResult:
+    received: int = 0
+    duplicates: int = 0
+    answered: int = 0
+    sent: int = 0
+    failed: int = 0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.received or self.answered or self.sent or self.failed)
+
+
+@dataclass
+class Daemon:
+    engine: Engine
+    transport: Transport
+    grammar: Grammar = field(default_factory=grammar_module.load)
+    clock: Callable[[], datetime] = utcnow
+    poll_interval: float = 2.0
+    timer_interval: float = 10.0
+    send_batch: int = 50  # sends per step before looking at the inbox again
+    on_sent: Callable[[object], None] | None = None
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    _last_timers: float = field(default=0.0, init=False)
+    _recovered: bool = field(default=False, init=False)
+
+    def recover(self) -> None:
+        with Session(self.engine) as session:
+            requeued = outbox.requeue_interrupted(session)
+        if requeued:
+            log.warning("%d outgoing SMS were interrupted by a crash; queued again", requeued)
+        self._recovered = True
+
+    def step(self, *, force_timers: bool = False) -> StepResult:
+        if not self._recovered:
+            self.recover()
+        result = StepResult()
+        self._receive(result)
+        result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar)
+        if force_timers or time.monotonic() - self._last_timers >= self.timer_interval:
+            self._last_timers = time.monotonic()
+            timers.run_due(self.engine, self.clock())
+        self._send(result)
+        return result
+
+    def _receive(self, result: StepResult) -> None:
+        try:
+            incoming = self.transport.receive()
+        except TransportError as exc:
+            log.error("modem %s: %s", self.transport.name, exc)
+            return
+        for sms in incoming:
+            stored = ingest.record(self.engine, sms, self.clock(), modem=self.transport.name)
+            if stored is None:
+                result.duplicates += 1
+            else:
+                result.received += 1
+            try:
+                self.transport.delete(sms)  # only after the commit above
+            except TransportError as exc:
+                log.error("modem %s: %s (the dedupe key keeps it from a second answer)",
+                          self.transport.name, exc)
+
+    def _send(self, result: StepResult) -> None:
+        for _ in range(self.send_batch):
+            if self.stop_event.is_set():
+                return
+            with Session(self.engine, expire_on_commit=False) as session:
+                row = outbox.claim_next(session, self.clock())
+                if row is None:
+                    return
+                try:
+                    reference = self.transport.send(row.to, row.text, reference=row.id)
+                except TransportError as exc:
+                    log.error("send #%s to %s failed: %s", row.id, row.to, exc)
+                    outbox.mark_failed(session, row, str(exc), self.clock(), permanent=exc.permanent)
+                    result.failed += 1
+                    continue
+                outbox.mark_sent(session, row, reference, self.clock(), modem=self.transport.name)
+                result.sent += 1
+                if self.on_sent:
+                    self.on_sent(row)
+
+    def idle(self) -> bool:
+        with Session(self.engine) as session:
+            return not ingest.pending_ids(self.engine, 1) and outbox.due_count(session, self.clock()) == 0
+
+    def run(self, *, until_idle: bool = False) -> None:
+        """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return)."""
+        self._install_signal_handlers()
+        log.info("smsbot running on modem %s", self.transport.name)
+        while not self.stop_event.is_set():
+            result = self.step(force_timers=until_idle)
+            if result.busy:
+                log.info("received %d, answered %d, sent %d, failed %d", result.received,
+                         result.answered, result.sent, result.failed)
+                continue
+            if until_idle and self.idle():
+                return
+            self.stop_event.wait(self.poll_interval)
+
+    def _install_signal_handlers(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def stop(signum, _frame):
+            log.info("signal %s: finishing the message in hand, then stopping", signum)
+            self.stop_event.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)

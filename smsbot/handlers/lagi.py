@@ -1,0 +1,25 @@
+"""LAGI: the next page of the sender's last CARI list."""
+
+from __future__ import annotations
+
+from .. import state
+from ..catalog import product_by_code
+from ..context import Context
+from ..router import Command
+from .cari import PAGE, render_page
+
+
+def handle(ctx: Context, cmd: Command) -> None:
+    last = state.get(ctx.session, ctx.sender, "last_list", ctx.now)
+    if not last:
+        ctx.say("nothing")
+        return
+    codes, offset = last["codes"], last["offset"]
+    if offset >= len(codes):
+        ctx.say("end", query=last.get("query", ""))
+        return
+    rows = [found for code in codes[offset:offset + PAGE] if (found := product_by_code(ctx.session, code))]
+    text, shown = render_page(ctx, rows, start=offset + 1, more=offset + PAGE < len(codes))
+    last["offset"] = offset + shown
+    state.put(ctx.session, ctx.sender, "last_list", last, ctx.now)
+    ctx.reply(text)

@@ -1,0 +1,113 @@
+"""Every table smsbot keeps, in one place.
+
+Times are aware UTC datetimes (`smsbot.clock.to_db`); SQLModel's UTCDateTime stores them as
+UTC on SQLite and as `timestamptz` on PostgreSQL, and reads them back aware.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+# Outbox priorities: the sender drains higher first, so a reply beats a broadcast.
+PRIORITY = {"reply": 30, "notice": 20, "broadcast": 10}
+
+
+class Shop(SQLModel, table=True):
+    """One UMKM: a maker or seller with a registered phone."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str  # exactly as imported
+    code_key: str = Field(index=True, unique=True)  # upper case, for look-ups
+    name: str
+    phone: str = Field(index=True)  # E.164
+    address: str = ""
+    kelurahan: str = ""
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    hours: str = ""  # "08:00-21:00" or empty (unknown)
+    assets_idr: Optional[int] = None
+    annual_sales_idr: Optional[int] = None
+    payment_info: str = ""
+    active: bool = True
+
+
+class Product(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str  # what buyers type, shown exactly as imported
+    code_key: str = Field(index=True, unique=True)  # upper case, for look-ups
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    name: str
+    category: str = ""
+    price_idr: int
+    unit: str = ""
+    stock: int = 0
+    active: bool = True
+
+
+class Contact(SQLModel, table=True):
+    """Anyone who texts us or whom we text: buyers, sellers, the admin."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    phone: str = Field(index=True, unique=True)  # E.164
+    name: str = ""
+    role: str = "buyer"  # buyer | seller | admin
+    language: str = "id"
+    promo_opt_in: bool = False
+    pin_hash: str = ""
+    kelurahan: str = ""
+    created_at: datetime
+
+
+class InboundMessage(SQLModel, table=True):
+    """Every SMS exactly as received. The dedupe key makes a re-read SMS (a delete that
+    failed on the modem) a no-op instead of a second answer."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(index=True, unique=True)
+    sender: str = Field(index=True)  # as the network gave it
+    sender_e164: Optional[str] = Field(default=None, index=True)
+    text: str
+    parts: int = 1
+    modem: str = ""
+    sent_at: Optional[datetime] = None  # the sender's SMSC time stamp
+    received_at: datetime
+    status: str = Field(default="pending", index=True)  # pending | processed | ignored
+    processed_at: Optional[datetime] = None
+    note: str = ""
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One SMS to send. Only the transport loop sends; everything else writes rows here."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    to: str = Field(index=True)  # E.164
+    text: str
+    kind: str = "reply"  # reply | notice | broadcast
+    priority: int = Field(default=30, index=True)
+    status: str = Field(default="queued", index=True)  # queued | sending | sent | failed
+    segments: int = 1
+    encoding: str = "gsm7"
+    attempts: int = 0
+    modem: str = ""  # preferred (or used) modem
+    modem_ref: str = ""
+    error: str = ""
+    inbound_id: Optional[int] = Field(default=None, foreign_key="inboundmessage.id")
+    created_at: datetime
+    not_before: Optional[datetime] = Field(default=None, index=True)
+    sending_at: Optional[datetime] = None
+    sent_at: Optional[datetime] = None
+
+
+class ConversationState(SQLModel, table=True):
+    """Per-sender memory between messages (last search list, an order awaiting YA).
+    Keyed by phone; expires so a stale question is never answered by surprise."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    phone: str = Field(index=True)
+    key: str = Field(index=True)
+    data: str = "{}"  # JSON
+    expires_at: datetime
+    updated_at: datetime

@@ -1,0 +1,52 @@
+"""Timers: work that comes due by the clock, not by an incoming SMS (a seller reminder, an
+expired order, a complaint escalation, a scheduled broadcast).
+
+Each timer is a plain function `(session, now) -> list[Reply]` listed in TIMER_MODULES'
+`TIMERS`. The daemon runs them every few seconds with the real clock; `smsbot chat` runs them
+at every input with the simulated clock. State lives in the database, so they survive
+restarts. A timer writes rows (and replies to the outbox); it never touches the modem.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from importlib import import_module
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from . import outbox
+from .context import Reply
+
+log = logging.getLogger(__name__)
+
+Timer = Callable[[Session, datetime], list[Reply]]
+
+# Modules that define `TIMERS: list[Timer]`, in the order they run.
+TIMER_MODULES: list[str] = []
+
+
+def all_timers() -> list[Timer]:
+    timers: list[Timer] = []
+    for name in TIMER_MODULES:
+        timers.extend(import_module(f"smsbot.{name}").TIMERS)
+    return timers
+
+
+def run_due(engine: Engine, now: datetime) -> int:
+    """Run every timer once, each in its own transaction; returns replies queued."""
+    queued = 0
+    for timer in all_timers():
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                replies = timer(session, now)
+                for reply in replies:
+                    outbox.enqueue(session, reply, now)
+                session.commit()
+                queued += len(replies)
+            except Exception:
+                session.rollback()
+                log.exception("timer %s failed", getattr(timer, "__name__", timer))
+    return queued

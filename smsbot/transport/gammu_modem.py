@@ -1,0 +1,197 @@
+"""A GSM modem (or Gammu's dummy driver) through python-gammu.
+
+One thread owns one StateMachine: python-gammu serialises calls per object, but concurrent
+senders on one StateMachine gave spurious timeouts, and the serial port is exclusive.
+Incoming SMS are polled (the IncomingSMS callback is unreliable on many modems and never
+fires on the dummy).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+import gammu
+
+from ..gsm7 import encode_parts
+from .base import IncomingSMS, TransportError
+
+log = logging.getLogger(__name__)
+
+MULTIPART_WAIT_SECONDS = 600  # a part missing this long: answer what arrived
+_CONCAT_TYPES = ("ConcatenatedMessages", "ConcatenatedMessages16bit")
+# Gammu errors that no retry will fix.
+_PERMANENT = tuple(getattr(gammu, name) for name in (
+    "ERR_INVALIDDATA", "ERR_UNKNOWNRESPONSE") if hasattr(gammu, name))
+
+
+class GammuTransport:
+    def __init__(self, config: str | Path, *, section: int = 0, name: str | None = None,
+                 smsc: dict | None = None, multipart_wait: float = MULTIPART_WAIT_SECONDS):
+        self.config = str(config)
+        self.section = section
+        self.name = name or Path(self.config).stem
+        self.smsc = smsc or {"Location": 1}
+        self.multipart_wait = multipart_wait
+        self._first_seen: dict[tuple, float] = {}
+        self.machine: gammu.StateMachine | None = None
+
+    # -- connection -------------------------------------------------------------------
+    def open(self) -> "GammuTransport":
+        machine = gammu.StateMachine()
+        try:
+            machine.ReadConfig(Section=self.section, Filename=self.config)
+            machine.Init()
+        except gammu.GSMError as exc:
+            raise TransportError(f"cannot open modem {self.config}: {_describe(exc)}") from exc
+        self.machine = machine
+        return self
+
+    def close(self) -> None:
+        if self.machine is not None:
+            try:
+                self.machine.Terminate()
+            except gammu.GSMError:
+                pass
+            self.machine = None
+
+    def _sm(self) -> gammu.StateMachine:
+        if self.machine is None:
+            self.open()
+        return self.machine
+
+    # -- receiving ----------------------------------------------------------------------
+    def receive(self) -> list[IncomingSMS]:
+        machine = self._sm()
+        try:
+            status = machine.GetSMSStatus()
+            if status.get("SIMUsed", 0) + status.get("PhoneUsed", 0) == 0:
+                return []
+            raw = self._read_all(machine)
+        except gammu.GSMError as exc:
+            raise TransportError(f"reading SMS failed: {_describe(exc)}") from exc
+        messages = []
+        for group in gammu.LinkSMS([[m] for m in raw]):
+            sms = self._assemble(group)
+            if sms is not None:
+                messages.append(sms)
+        return messages
+
+    def _read_all(self, machine) -> list[dict]:
+        found: list[dict] = []
+        location = None
+        while True:
+            try:
+                if location is None:
+                    batch = machine.GetNextSMS(Folder=0, Start=True)
+                else:
+                    batch = machine.GetNextSMS(Folder=0, Location=location)
+            except gammu.ERR_EMPTY:
+                return found
+            location = batch[0]["Location"]
+            found.extend(m for m in batch if m.get("InboxFolder"))
+
+    def _assemble(self, group: list[dict]) -> IncomingSMS | None:
+        first = group[0]
+        udh = first.get("UDH") or {}
+        if udh.get("Type") in _CONCAT_TYPES and len(group) < udh.get("AllParts", 1):
+            key = (first.get("Number"), udh.get("ID8bit"), udh.get("ID16bit"), udh.get("AllParts"))
+            seen = self._first_seen.setdefault(key, time.monotonic())
+            if time.monotonic() - seen < self.multipart_wait:
+                return None  # wait for the missing parts
+            log.warning("multipart SMS from %s incomplete after %ss: answering %d of %d parts",
+                        first.get("Number"), self.multipart_wait, len(group), udh.get("AllParts"))
+        text = _text_of(group)
+        sent_at = first.get("DateTime")
+        return IncomingSMS(
+            sender=first.get("Number") or "", text=text,
+            sent_at=sent_at if isinstance(sent_at, datetime) else None,
+            smsc=(first.get("SMSC") or {}).get("Number", "") or "",
+            parts=len(group),
+            uid=f"{udh.get('ID8bit', -1)}:{udh.get('ID16bit', -1)}" if len(group) > 1 else "",
+            handle=[m["Location"] for m in group],
+        )
+
+    def delete(self, sms: IncomingSMS) -> None:
+        machine = self._sm()
+        for location in sms.handle or []:
+            try:
+                machine.DeleteSMS(Folder=0, Location=location)
+            except gammu.ERR_EMPTY:
+                pass  # already gone
+            except gammu.GSMError as exc:
+                raise TransportError(f"delete failed: {_describe(exc)}") from exc
+
+    # -- sending ------------------------------------------------------------------------
+    def send(self, to: str, text: str, reference: int = 0) -> str:
+        """Send all parts of one SMS. `reference` (e.g. the outbox id) becomes the
+        concatenation reference, so two long messages never share one."""
+        machine = self._sm()
+        parts = encode_parts(text)
+        refs = []
+        for part in parts:
+            _set_concat_reference(part, reference)
+            part["SMSC"] = dict(self.smsc)
+            part["Number"] = to
+            try:
+                refs.append(str(machine.SendSMS(part)))
+            except gammu.GSMError as exc:
+                raise TransportError(f"send to {to} failed: {_describe(exc)}",
+                                     permanent=isinstance(exc, _PERMANENT)) from exc
+        return ",".join(refs)
+
+    # -- injecting (dummy modem only) -----------------------------------------------------
+    def inject(self, sender: str, text: str, when: datetime | None = None,
+               reference: int | None = None) -> int:
+        """Put an incoming SMS (as a real multipart SMS when long) into the modem's inbox.
+        Works on Gammu's dummy driver; real modems refuse AddSMS into the inbox."""
+        machine = self._sm()
+        parts = encode_parts(text)
+        reference = reference if reference is not None else (int(time.time() * 1000) & 0xFF)
+        for part in parts:
+            _set_concat_reference(part, reference)
+            part.update({
+                "Folder": 1, "Type": "Deliver", "State": "UnRead", "Number": sender,
+                "SMSC": {"Number": "+62816124"}, "DateTime": when or datetime.now(),
+            })
+            try:
+                machine.AddSMS(part)
+            except gammu.GSMError as exc:
+                raise TransportError(f"cannot add SMS: {_describe(exc)}") from exc
+        return len(parts)
+
+
+def _set_concat_reference(part: dict, reference: int) -> None:
+    udh = part.get("UDH") or {}
+    if udh.get("Type") == "ConcatenatedMessages":
+        ref = reference & 0xFF
+        raw = bytearray(udh["Text"])
+        raw[3] = ref
+        udh["Text"] = bytes(raw)
+        udh["ID8bit"] = ref
+
+
+def _text_of(group: list[dict]) -> str:
+    if len(group) > 1:
+        decoded = gammu.DecodeSMS(group)
+        if decoded:
+            buffers = [e.get("Buffer") for e in decoded.get("Entries", []) if e.get("Buffer")]
+            if buffers:
+                return "".join(_as_text(b) for b in buffers)
+    return "".join(_as_text(m.get("Text")) for m in group)
+
+
+def _as_text(value) -> str:
+    """8-bit (binary) SMS come back as bytes: keep them readable, never crash on them."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value or ""
+
+
+def _describe(exc: Exception) -> str:
+    info = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
+    if info:
+        return f"{info.get('Where', '')} {info.get('Text', '')} (code {info.get('Code', '?')})".strip()
+    return str(exc)

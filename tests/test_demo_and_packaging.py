@@ -1,0 +1,32 @@
+"""The README's main job (`smsbot demo`) and the wheel."""
+
+import subprocess
+import sys
+import zipfile
+
+
+def test_demo_without_a_terminal_plays_a_conversation_and_exits_0(tmp_path, cli_env):
+    cli_env.pop("SMSBOT_DB")
+    done = subprocess.run(["smsbot", "demo", "--dir", str(tmp_path / "demo")], env=cli_env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "28 toko, 84 produk" in out
+    assert "081300000001 > cari rendang telur" in out
+    assert "081300000001 < 1)RT02 Rendang Telur 250g 19rb" in out
+    assert "TELKOMSEL > Promo paket data 10GB\n   (tidak ada balasan)" in out
+    assert (tmp_path / "demo" / "smsbot.db").is_file()
+    log = (tmp_path / "demo" / "gammu.log").read_text()
+    assert log.count('Recipient number "+6281300000001"') == 5
+
+
+def test_wheel_carries_grammar_and_seed_data(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
+                    str(tmp_path), "."], check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("smsbot-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in ["smsbot/grammar_data/common.toml", "smsbot/grammar_data/keywords/cari.toml",
+                     "smsbot/grammar_data/examples/router.txt", "smsbot/dbdata/seed/shops.csv",
+                     "smsbot/dbdata/seed/products.csv", "smsbot/dbdata/seed/kelurahan.csv",
+                     "smsbot/cli.py", "smsbot/transport/gammu_modem.py"]:
+        assert expected in names, expected

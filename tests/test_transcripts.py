@@ -1,0 +1,105 @@
+"""The core, as a buyer sees it (seeded with the demo catalog in db/seed/)."""
+
+from smsbot.testing import Conversation
+
+HELP = "Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, BANTUAN. Contoh: CARI rendang"
+
+
+def test_bantuan_and_keyword_help(conversation):
+    conversation.check(f"""
+        081300000001 > BANTUAN
+        081300000001 < {HELP}
+        081300000001 > bantuan cari
+        081300000001 < CARI <nama makanan>: bandingkan harga & toko. Contoh: CARI rendang telur
+        081300000001 > ?
+        081300000001 < {HELP}
+    """)
+
+
+def test_cari_compares_prices_across_shops_cheapest_first(conversation):
+    conversation.check("""
+        081300000001 > CARI rendang telur
+        081300000001 < 1)RT02 Rendang Telur 250g 19rb Rendang Amak Ida 2)RT06 Rendang Telur 250g 22rb Rendang Bundo Salmah Ketik LAGI utk berikutnya
+        081300000001 > lagi
+        081300000001 < 3)RT07 Rendang Telur 250g 23rb Pusat Oleh-Oleh Kota Randang 4)RT01 Rendang Telur 250g 25rb Rendang Uni Emi Ketik LAGI utk berikutnya
+    """)
+
+
+def test_out_of_stock_products_come_last_and_are_marked(conversation):
+    texts = []
+    texts += conversation.replies("081300000001", "cari rendang telur")
+    for _ in range(3):
+        texts += conversation.replies("081300000001", "LAGI")
+    assert "RT08" in texts[-1] and "(habis)" in texts[-1]
+    assert all("(habis)" not in t for t in texts[:-1])
+    assert conversation.replies("081300000001", "LAGI") == [
+        "Sudah semua hasil untuk rendang telur. Ketik CARI <makanan> untuk cari lagi."]
+
+
+def test_cari_by_code_and_separators(conversation):
+    conversation.check("""
+        081300000001 > CARI#GL01
+        081300000001 < 1)GL01 Galamai Original 500g 50rb Galamai Ibu Ros
+        081300000001 > cari*pisang*salai
+        081300000001 <~ 1)PS
+    """)
+
+
+def test_no_result_says_so_and_suggests(conversation):
+    conversation.check("""
+        081300000001 > CARI pizza
+        081300000001 < Maaf, pizza tidak ditemukan. Coba: CARI rendang, galamai, sanjai, pisang salai
+        081300000001 > CARI
+        081300000001 < Mau cari apa? Ketik CARI <nama makanan>. Contoh: CARI galamai
+    """)
+
+
+def test_lagi_without_a_list(conversation):
+    conversation.check("""
+        081300000009 > LAGI
+        081300000009 < Tidak ada daftar untuk dilanjutkan. Ketik CARI <makanan> dulu. Contoh: CARI galamai
+    """)
+
+
+def test_all_number_forms_are_one_contact(conversation):
+    # The list made by 0813... is continued from +62813...: same contact, same state.
+    conversation.check("""
+        081300000001 > cari rendang telur
+        081300000001 <~ 1)RT02
+        +6281300000001 > lagi
+        081300000001 <~ 3)RT07
+        6281300000001 > lagi
+        081300000001 <~ 5)RT04
+    """)
+
+
+def test_unknown_text_gets_the_short_help(conversation):
+    conversation.check(f"""
+        081300000001 > halo, ini siapa?
+        081300000001 < {HELP}
+    """)
+
+
+def test_operator_ids_and_short_codes_are_never_answered(conversation):
+    conversation.check("""
+        TELKOMSEL > Promo! Paket 10GB. Balas YA
+        TELKOMSEL <! 
+        3636 > Sisa pulsa Anda Rp5.000
+        3636 <!
+    """)
+    assert conversation.outgoing == []
+
+
+def test_search_state_expires(conversation):
+    conversation.replies("081300000001", "cari galamai")
+    conversation.advance(hours=3)
+    assert conversation.replies("081300000001", "lagi")[0].startswith("Tidak ada daftar")
+
+
+def test_every_reply_is_gsm7_and_one_sms(conversation):
+    for text in ["BANTUAN", "cari rendang", "lagi", "cari sanjai balado", "cari kerupuk",
+                 "x", "CARI " + "rendang " * 30]:
+        conversation.send("081300000001", text)
+    assert conversation.outgoing
+    for sent in conversation.outgoing:
+        assert sent.encoding == "gsm7" and sent.segments == 1 and len(sent.text) <= 160, sent
