@@ -2,7 +2,7 @@
 
 from smsbot.testing import Conversation
 
-HELP = "Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, BANTUAN. Contoh: CARI rendang"
+HELP = "Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, SELESAI <kode>, BANTUAN. Contoh: CARI rendang"
 
 
 def test_bantuan_and_keyword_help(conversation):
@@ -103,3 +103,12 @@ def test_every_reply_is_gsm7_and_one_sms(conversation):
     assert conversation.outgoing
     for sent in conversation.outgoing:
         assert sent.encoding == "gsm7" and sent.segments == 1 and len(sent.text) <= 160, sent
+
+
+def test_selesai_with_an_unknown_code(conversation):
+    conversation.check("""
+        081300000001 > SELESAI ZZZZ
+        081300000001 < Kode ZZZZ tidak ditemukan. Periksa kode di SMS sebelumnya. Contoh: SELESAI K7QX
+        081300000001 > selesai
+        081300000001 < Ketik SELESAI <kode pesanan atau keluhan>. Contoh: SELESAI K7QX
+    """)

@@ -1,0 +1,27 @@
+"""SELESAI <code>: one keyword, several owners of codes (orders, complaint tickets).
+
+Each owner is a function `(ctx, code, cmd) -> bool` that returns False when the code is not
+one of its own; the first that returns True has answered.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from ..context import Context
+from ..router import Command
+
+# "module:function" of each code owner, asked in this order.
+FINISHERS: list[str] = []
+
+
+def handle(ctx: Context, cmd: Command) -> None:
+    if not cmd.args:
+        ctx.say("need_code")
+        return
+    code = cmd.args[0].upper()
+    for target in FINISHERS:
+        module, _, function = target.partition(":")
+        if getattr(import_module(module), function)(ctx, code, cmd):
+            return
+    ctx.say("unknown", code=code[:12])
