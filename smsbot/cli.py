@@ -27,7 +27,12 @@ class Obj:
     @property
     def engine(self):
         if self._engine is None:
-            self._engine = db.make_engine(self.url)
+            from .migrate import SchemaAheadError
+
+            try:
+                self._engine = db.make_engine(self.url)
+            except SchemaAheadError as exc:
+                raise click.ClickException(str(exc)) from exc
         return self._engine
 
 
@@ -221,9 +226,24 @@ def db_group() -> None:
 @db_group.command("init")
 @click.pass_obj
 def db_init(obj: Obj) -> None:
-    """Create the tables (safe to run again)."""
+    """Create the tables, or migrate them to this version (safe to run again)."""
     obj.engine
     click.echo(f"database ready: {obj.url}")
+
+
+@db_group.command("upgrade")
+@click.pass_obj
+def db_upgrade(obj: Obj) -> None:
+    """Migrate the database to this version's schema, keeping its data (every command also
+    does this on start). Refuses a database migrated by a newer smsbot."""
+    from .migrate import SchemaAheadError, head, prepare
+
+    try:
+        engine = db.make_engine(obj.url, create=False)
+        outcome = prepare(engine)
+    except SchemaAheadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{obj.url}: {outcome} (schema {head()})")
 
 
 @db_group.command("seed")

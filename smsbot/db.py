@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from . import models  # noqa: F401  (registers the tables)
 
@@ -29,6 +29,8 @@ def resolve_url(cli_value: str | None = None) -> str:
 
 
 def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """An engine for `url`; with `create`, the schema is created or migrated to the code's
+    (smsbot.migrate.prepare)."""
     url = resolve_url(url)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         path = Path(url[len("sqlite:///"):])
@@ -40,7 +42,9 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
-        SQLModel.metadata.create_all(engine)
+        from .migrate import prepare
+
+        prepare(engine)
     return engine
 
 

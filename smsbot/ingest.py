@@ -35,8 +35,8 @@ def record(engine: Engine, sms: IncomingSMS, now: datetime, modem: str = "") -> 
             return None
         kind = sender_kind(sms.sender)
         row = InboundMessage(
-            dedupe_key=key, sender=sms.sender, sender_e164=normalize(sms.sender),
-            text=sms.text, parts=sms.parts, modem=modem,
+            dedupe_key=key, sender=storable(sms.sender), sender_e164=normalize(sms.sender),
+            text=storable(sms.text), parts=sms.parts, modem=modem,
             sent_at=to_db(sms.sent_at) if sms.sent_at else None, received_at=to_db(now),
             status="pending" if kind == "person" else "ignored",
             note="" if kind == "person" else f"not answered: {kind} sender",
@@ -49,6 +49,13 @@ def record(engine: Engine, sms: IncomingSMS, now: datetime, modem: str = "") -> 
         except IntegrityError:  # another daemon stored it a moment ago
             return None
         return row
+
+
+def storable(text: str) -> str:
+    """What every database can hold: PostgreSQL refuses NUL characters and no UTF-8 column
+    takes lone surrogates, both of which binary junk in an SMS can carry."""
+    text = text.replace("\x00", "\ufffd")
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def pending_ids(engine: Engine, limit: int = 500) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 # Outbox priorities: the sender drains higher first, so a reply beats a broadcast.
@@ -28,8 +29,8 @@ class Shop(SQLModel, table=True):
     lat: Optional[float] = None
     lon: Optional[float] = None
     hours: str = ""  # "08:00-21:00" or empty (unknown)
-    assets_idr: Optional[int] = None
-    annual_sales_idr: Optional[int] = None
+    assets_idr: Optional[int] = Field(default=None, sa_type=BigInteger)  # rupiah can pass 2^31
+    annual_sales_idr: Optional[int] = Field(default=None, sa_type=BigInteger)
     payment_info: str = ""
     active: bool = True
 
@@ -41,7 +42,7 @@ class Product(SQLModel, table=True):
     shop_id: int = Field(foreign_key="shop.id", index=True)
     name: str
     category: str = ""
-    price_idr: int
+    price_idr: int = Field(sa_type=BigInteger)
     unit: str = ""
     stock: int = 0
     active: bool = True
@@ -127,7 +128,7 @@ class Order(SQLModel, table=True):
     status: str = Field(default="draft", index=True)  # draft | confirmed | cancelled | expired
     delivery: str = "ambil"  # ambil (pickup) | antar (delivery)
     address: str = ""
-    total_idr: int = 0
+    total_idr: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime
     expires_at: Optional[datetime] = None  # an unconfirmed order expires
     confirmed_at: Optional[datetime] = None
@@ -142,7 +143,7 @@ class SubOrder(SQLModel, table=True):
     # pending | accepted | refused | shipped | done | cancelled
     status: str = Field(default="pending", index=True)
     reason: str = ""
-    total_idr: int = 0
+    total_idr: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime
     updated_at: datetime
     done_at: Optional[datetime] = None
@@ -155,4 +156,4 @@ class OrderItem(SQLModel, table=True):
     product_code: str
     name: str
     qty: int
-    unit_price_idr: int  # the price applied (a promo price when one was active)
+    unit_price_idr: int = Field(sa_type=BigInteger)  # the price applied (a promo price when one was active)

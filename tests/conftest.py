@@ -1,9 +1,11 @@
 import os
 import sys
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from smsbot import db
 from smsbot.seed import seed_demo
@@ -13,9 +15,43 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Payakumbuh
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "backends: run these tests on SQLite and on PostgreSQL "
+                            "($SMSBOT_TEST_PG, started by scripts/test)")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def engine(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'smsbot.db'}")
+def backend(request):
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_url(backend, tmp_path):
+    """A fresh, empty database on the test's backend."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'smsbot.db'}"
+        return
+    server = os.environ.get("SMSBOT_TEST_PG", "")
+    if not server or server == "none":
+        pytest.skip("no PostgreSQL test cluster (scripts/test starts one; SMSBOT_TEST_PG)")
+    name = f"smsbot_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = db.make_engine(db_url)
     yield engine
     engine.dispose()
 
@@ -32,9 +68,9 @@ def conversation(seeded):
 
 
 @pytest.fixture
-def cli_env(tmp_path):
+def cli_env(db_url):
     """Environment for running the `smsbot` command in a subprocess on a fresh database."""
     env = dict(os.environ)
-    env["SMSBOT_DB"] = f"sqlite:///{tmp_path / 'cli.db'}"
+    env["SMSBOT_DB"] = db_url
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env

@@ -9,6 +9,8 @@ from smsbot import handlers
 from smsbot.models import InboundMessage, OutboxMessage
 from smsbot.testing import Conversation
 
+pytestmark = pytest.mark.backends
+
 rng = random.Random(7)
 JUNK = {
     "empty": "",

@@ -3,6 +3,10 @@
 import json
 import subprocess
 
+import pytest
+
+pytestmark = pytest.mark.backends
+
 
 def chat(env, *events, raw_lines=()):
     stdin = "".join(json.dumps(e) + "\n" for e in events) + "".join(raw_lines)

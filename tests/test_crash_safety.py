@@ -16,6 +16,8 @@ from smsbot.transport.gammu_modem import GammuTransport
 
 from .gammu_log import messages
 
+pytestmark = pytest.mark.backends
+
 
 class Crash(BaseException):
     """Stands for the process dying at this line."""

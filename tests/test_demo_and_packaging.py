@@ -28,5 +28,7 @@ def test_wheel_carries_grammar_and_seed_data(tmp_path):
     for expected in ["smsbot/grammar_data/common.toml", "smsbot/grammar_data/keywords/cari.toml",
                      "smsbot/grammar_data/examples/router.txt", "smsbot/dbdata/seed/shops.csv",
                      "smsbot/dbdata/seed/products.csv", "smsbot/dbdata/seed/kelurahan.csv",
-                     "smsbot/cli.py", "smsbot/transport/gammu_modem.py"]:
+                     "smsbot/cli.py", "smsbot/transport/gammu_modem.py",
+                     "smsbot/dbdata/migrations/env.py", "smsbot/dbdata/migrations/script.py.mako",
+                     "smsbot/dbdata/migrations/versions/0001_initial_schema.py"]:
         assert expected in names, expected

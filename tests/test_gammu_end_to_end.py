@@ -3,6 +3,7 @@ dummy modem, `smsbot run --until-idle` answers them, Gammu's own log shows the s
 
 import subprocess
 
+import pytest
 from sqlmodel import Session, select
 
 from smsbot import db
@@ -10,6 +11,8 @@ from smsbot.dummy_modem import inbox_files, write_config
 from smsbot.models import InboundMessage, OutboxMessage
 
 from .gammu_log import messages, sends
+
+pytestmark = pytest.mark.backends
 
 LONG = ("KELUHAN saya pesan rendang telur dua bungkus kemarin sore di pasar Ibuh tapi yang "
         "datang cuma satu bungkus dan kemasannya sudah sobek, mohon dibantu diganti atau uangnya "

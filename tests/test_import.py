@@ -1,11 +1,14 @@
 """`smsbot import` and `smsbot contacts add`, as an admin runs them."""
 
+import pytest
 import subprocess
 
 from sqlmodel import Session, select
 
 from smsbot import db
 from smsbot.models import Contact, Product, Shop
+
+pytestmark = pytest.mark.backends
 
 SHOPS = """code,name,phone,address,kelurahan,lat,lon,hours,assets_idr,annual_sales_idr
 rd01,Rendang Uni Test,0812 6600 1111,Jl. Tan Malaka 1,Sungai Durian,-0.2301,100.6402,08:00-21:00,45000000,250000000

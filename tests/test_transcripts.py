@@ -1,6 +1,10 @@
 """The core, as a buyer sees it (seeded with the demo catalog in db/seed/)."""
 
+import pytest
+
 from smsbot.testing import Conversation
+
+pytestmark = pytest.mark.backends
 
 HELP = "Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, SELESAI <kode>, BANTUAN. Contoh: CARI rendang"
 
