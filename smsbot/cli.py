@@ -148,32 +148,37 @@ def chat(obj: Obj) -> None:
 
 
 @main.command("run")
-@click.option("--modem", "gammurc", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gammu config file (see modem_config/).")
+@click.option("--modem", "gammurcs", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Gammu config file (see modem_config/). Repeat for a modem pool: one thread "
+                   "per modem; each modem is named after its file (names must be distinct).")
 @click.option("--section", default=0, show_default=True, help="Section of the gammurc to use.")
 @click.option("--until-idle", is_flag=True,
               help="Exit once the modem inbox is empty and the outbox is drained.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between inbox polls.")
 @click.pass_obj
-def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float) -> None:
-    """The daemon: answer SMS on a modem until stopped (SIGTERM/SIGINT finish the message in
-    hand, then exit 0)."""
-    from .daemon import Daemon
+def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: float) -> None:
+    """The daemon: answer SMS on one or more modems until stopped (SIGTERM/SIGINT finish
+    the message in hand, then exit 0). Several daemons may share one PostgreSQL database."""
+    from .pool import Pool
     from .transport import TransportError
     from .transport.gammu_modem import GammuTransport
 
     if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
         logging.getLogger().setLevel(logging.INFO)
+    transports = []
     try:
-        transport = GammuTransport(gammurc, section=section).open()
-    except TransportError as exc:
+        for gammurc in gammurcs:
+            transports.append(GammuTransport(gammurc, section=section).open())
+        pool = Pool(obj.engine, transports, poll_interval=poll)
+    except (TransportError, ValueError) as exc:
         click.echo(f"smsbot run: {exc}", err=True)
         sys.exit(1)
-    daemon = Daemon(obj.engine, transport, poll_interval=poll)
     try:
-        daemon.run(until_idle=until_idle)
+        pool.run(until_idle=until_idle)
     finally:
-        transport.close()
+        for transport in transports:
+            transport.close()
 
 
 @main.group("phone")

@@ -48,6 +48,7 @@ class Daemon:
     poll_interval: float = 2.0
     timer_interval: float = 10.0
     send_batch: int = 50  # sends per step before looking at the inbox again
+    answer: bool = True  # answer stored SMS and run timers (off for extra modems in a pool)
     on_sent: Callable[[object], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     _last_timers: float = field(default=0.0, init=False)
@@ -55,7 +56,7 @@ class Daemon:
 
     def recover(self) -> None:
         with Session(self.engine) as session:
-            requeued = outbox.requeue_interrupted(session)
+            requeued = outbox.requeue_interrupted(session, [self.transport.name])
         if requeued:
             log.warning("%d outgoing SMS were interrupted by a crash; queued again", requeued)
         self._recovered = True
@@ -65,8 +66,9 @@ class Daemon:
             self.recover()
         result = StepResult()
         self._receive(result)
-        result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar)
-        if force_timers or time.monotonic() - self._last_timers >= self.timer_interval:
+        if self.answer:
+            result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar)
+        if self.answer and (force_timers or time.monotonic() - self._last_timers >= self.timer_interval):
             self._last_timers = time.monotonic()
             timers.run_due(self.engine, self.clock())
         self._send(result)
@@ -95,7 +97,7 @@ class Daemon:
             if self.stop_event.is_set():
                 return
             with Session(self.engine, expire_on_commit=False) as session:
-                row = outbox.claim_next(session, self.clock())
+                row = outbox.claim_next(session, self.clock(), modem=self.transport.name)
                 if row is None:
                     return
                 try:

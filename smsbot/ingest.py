@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -67,17 +68,25 @@ def pending_ids(engine: Engine, limit: int = 500) -> list[int]:
 
 
 def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar) -> int:
-    """Answer one stored SMS; returns how many outbox rows it queued."""
+    """Answer one stored SMS; returns how many outbox rows it queued.
+
+    The SMS is claimed with a conditional UPDATE (pending -> processing) in the same
+    transaction that queues its replies and marks it processed. Two daemons on one database
+    (or two threads) therefore never both answer it: on PostgreSQL the second UPDATE waits
+    for the first transaction and then matches nothing; on SQLite it waits for the write lock.
+    """
     with Session(engine, expire_on_commit=False) as session:
-        row = session.get(InboundMessage, inbound_id)
-        if row is None or row.status != "pending":
+        if not _claim(session, inbound_id):
             return 0
+        row = session.get(InboundMessage, inbound_id)
         try:
             replies = core.handle_message(row.sender, row.text, now, session, grammar)
             note = ""
         except Exception as exc:  # a bug must not lose the SMS or silence the sender
             log.exception("handler failed on inbound %s", inbound_id)
             session.rollback()
+            if not _claim(session, inbound_id):
+                return 0
             row = session.get(InboundMessage, inbound_id)
             replies = core.error_reply(row.sender, grammar)
             note = f"error: {type(exc).__name__}: {exc}"[:500]
@@ -89,6 +98,16 @@ def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar) ->
         session.add(row)
         session.commit()
         return len(replies)
+
+
+def _claim(session: Session, inbound_id: int) -> bool:
+    claimed = session.exec(
+        update(InboundMessage)
+        .where(InboundMessage.id == inbound_id, InboundMessage.status == "pending")
+        .values(status="processing")
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
 
 
 def process_pending(engine: Engine, now: datetime, grammar: Grammar) -> int:

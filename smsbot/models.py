@@ -157,3 +157,15 @@ class OrderItem(SQLModel, table=True):
     name: str
     qty: int
     unit_price_idr: int = Field(sa_type=BigInteger)  # the price applied (a promo price when one was active)
+
+
+# --- Coordination between daemons (issue 8) -----------------------------------------------
+
+
+class Lock(SQLModel, table=True):
+    """A named mutex row: a transaction that updates it first holds it until commit, on
+    SQLite (write lock) and PostgreSQL (row lock) alike. Timers run under one each, so two
+    daemons on one database never fire the same job twice."""
+
+    name: str = Field(primary_key=True)
+    held_at: Optional[datetime] = None

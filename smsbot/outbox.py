@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, true, update
 from sqlmodel import Session, col, select
 
 from .clock import to_db
@@ -20,6 +20,7 @@ from .gsm7 import measure, to_gsm7
 from .models import PRIORITY, OutboxMessage
 
 MAX_ATTEMPTS = 3
+HANDOVER = timedelta(seconds=30)  # then any modem may send a row meant for another
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 
 
@@ -43,23 +44,46 @@ def _due(now: datetime):
     return or_(col(OutboxMessage.not_before).is_(None), OutboxMessage.not_before <= to_db(now))
 
 
-def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
+def _mine(modem: str, now: datetime):
+    if not modem:
+        return true()
+    return or_(OutboxMessage.modem == "", OutboxMessage.modem == modem,
+               OutboxMessage.created_at <= to_db(now - HANDOVER))
+
+
+def claim_next(session: Session, now: datetime, modem: str = "") -> OutboxMessage | None:
     """Take the most urgent due row and mark it `sending` (committed before the modem call).
-    Higher priority first, then oldest: a reply never waits behind a broadcast."""
-    row = session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "queued", _due(now))
-        .order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    row.status = "sending"
-    row.attempts += 1
-    row.sending_at = to_db(now)
-    session.add(row)
-    session.commit()
-    return row
+    Higher priority first, then oldest: a reply never waits behind a broadcast. A row meant
+    for another modem (a reply leaves through the modem that received the question: same
+    operator, cheaper) is taken only after HANDOVER, e.g. when that modem has failed.
+
+    Safe with several senders: candidates are read with FOR UPDATE SKIP LOCKED on
+    PostgreSQL (ignored on SQLite), and a row is only ours if the conditional UPDATE
+    queued -> sending matched it."""
+    for _ in range(5):
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "queued", _due(now), _mine(modem, now))
+            .order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        row = session.exec(query).first()
+        if row is None:
+            session.rollback()
+            return None
+        claimed = session.exec(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == "queued")
+            .values(status="sending", attempts=OutboxMessage.attempts + 1, sending_at=to_db(now),
+                    **({"modem": modem} if modem else {}))
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        if claimed.rowcount == 1:
+            session.refresh(row)
+            return row
+    return None
 
 
 def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetime,
@@ -88,11 +112,14 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
     session.commit()
 
 
-def requeue_interrupted(session: Session) -> int:
-    """Rows left `sending` by a crash go back to the queue. Returns how many."""
-    result = session.exec(
-        update(OutboxMessage).where(OutboxMessage.status == "sending").values(status="queued")
-    )
+def requeue_interrupted(session: Session, modems: list[str] | None = None) -> int:
+    """Rows left `sending` by a crash go back to the queue. With `modems`, only the rows
+    those modems had claimed: other daemons' sends in flight are not theirs to touch.
+    Returns how many."""
+    stmt = update(OutboxMessage).where(OutboxMessage.status == "sending")
+    if modems is not None:
+        stmt = stmt.where(col(OutboxMessage.modem).in_(modems))
+    result = session.exec(stmt.values(status="queued"))
     session.commit()
     return result.rowcount or 0
 

@@ -5,6 +5,9 @@ Each timer is a plain function `(session, now) -> list[Reply]` listed in TIMER_M
 `TIMERS`. The daemon runs them every few seconds with the real clock; `smsbot chat` runs them
 at every input with the simulated clock. State lives in the database, so they survive
 restarts. A timer writes rows (and replies to the outbox); it never touches the modem.
+Each timer runs under its own named lock (smsbot.locks), so several daemons on one database
+never run the same timer at once; a timer must mark what it did (e.g. `reminded_at`) so
+the next run finds nothing left to do.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from . import outbox
+from . import locks, outbox
 from .context import Reply
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ def run_due(engine: Engine, now: datetime) -> int:
     for timer in all_timers():
         with Session(engine, expire_on_commit=False) as session:
             try:
+                locks.hold(session, f"timer:{timer.__module__}.{timer.__name__}", now)
                 replies = timer(session, now)
                 for reply in replies:
                     outbox.enqueue(session, reply, now)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 21:17:42.039784
+Create Date: 2026-11-27 21:36:41.955403
 """
 from alembic import op
 import sqlalchemy as sa
@@ -66,6 +66,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_inboundmessage_sender_e164'), ['sender_e164'], unique=False)
         batch_op.create_index(batch_op.f('ix_inboundmessage_status'), ['status'], unique=False)
 
+    op.create_table('lock',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('held_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('name')
+    )
     op.create_table('order',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -222,6 +227,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_buyer_phone'))
 
     op.drop_table('order')
+    op.drop_table('lock')
     with op.batch_alter_table('inboundmessage', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inboundmessage_status'))
         batch_op.drop_index(batch_op.f('ix_inboundmessage_sender_e164'))

@@ -1,0 +1,5 @@
+"""`python -m smsbot` = the `smsbot` command."""
+
+from .cli import main
+
+main()
