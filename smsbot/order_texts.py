@@ -20,22 +20,28 @@ from .prices import short_price
 
 ONE_SMS = 160
 TWO_SMS = 306
-FORMS = (0, 1, 2)  # full names, short names, codes only
+FORMS = (0, 1, 2, 3)  # full names, short names, codes only, codes without shop names
 
 
 def fits(text: str, limit: int = ONE_SMS) -> bool:
     return septets(to_gsm7(text)) <= limit
 
 
-def fit(render: Callable[[int], str], limits: tuple[int, ...] = (ONE_SMS, TWO_SMS)) -> str:
-    """The first of render(form) for form in FORMS that fits the first limit, else the next
-    limit; as a last resort the shortest form (the callers cap the number of lines)."""
-    for limit in limits:
-        for form in FORMS:
-            text = render(form)
-            if fits(text, limit):
-                return text
+def fit(render: Callable[[int], str], plan: tuple[tuple[int, int], ...] | None = None) -> str:
+    """The first render(form) that fits its limit, trying (limit, form) pairs in `plan`
+    order (default: every form in one SMS, then every form in two); as a last resort the
+    shortest form (the callers cap the number of lines)."""
+    plan = plan or tuple((limit, form) for limit in (ONE_SMS, TWO_SMS) for form in FORMS)
+    for limit, form in plan:
+        text = render(form)
+        if fits(text, limit):
+            return text
     return render(FORMS[-1])
+
+
+# An invoice keeps product and shop names even if that takes a second SMS: the buyer must
+# see what and from whom before YA. Codes alone only when names do not fit two.
+INVOICE_PLAN = ((ONE_SMS, 0), (ONE_SMS, 1), (TWO_SMS, 0), (TWO_SMS, 1), (TWO_SMS, 2), (TWO_SMS, 3))
 
 
 def lang_of(session: Session, phone: str) -> str:
@@ -48,7 +54,7 @@ def item_text(session: Session, item: OrderItem, form: int) -> str:
     promo = "(promo)" if product is not None and item.unit_price_idr < product.price_idr else ""
     price = short_price(item.unit_price_idr) + promo
     each = f"{item.qty}x{price}" if item.qty > 1 else price
-    if form == 2:
+    if form >= 2:
         return f"{item.product_code} {each}"
     name = item.name if form == 0 else short_name(item.name)
     return f"{item.product_code} {name} {each}"
@@ -76,8 +82,8 @@ def part_text(session: Session, sub: SubOrder, shop: Shop | None, form: int) -> 
 
 def order_lines(session: Session, order: Order, form: int) -> str:
     parts = orders.parts(session, order)
-    if len(parts) == 1:
-        return part_text(session, parts[0][0], None, form)
+    if len(parts) == 1 or form == 3:
+        return ", ".join(part_text(session, sub, None, form) for sub, _ in parts)
     return "; ".join(part_text(session, sub, shop, form) for sub, shop in parts)
 
 
@@ -95,7 +101,7 @@ def invoice(session: Session, grammar: Grammar, order: Order, lang: str) -> str:
     where = delivery(grammar, order, lang)
     return fit(lambda form: grammar.render(
         "pesan.invoice", lang, code=order.code, lines=order_lines(session, order, form),
-        total=short_price(order.total_idr), delivery=where))
+        total=short_price(order.total_idr), delivery=where), INVOICE_PLAN)
 
 
 def seller_notice(session: Session, grammar: Grammar, order: Order, sub: SubOrder,
@@ -113,8 +119,9 @@ def status_text(session: Session, grammar: Grammar, order: Order,
 
     def render(form: int) -> str:
         listed = "; ".join(
-            f"{shop_name(shop, form)} {grammar.render('status.sub_' + sub.status, lang)}"
+            f"{shop.code if form == 3 else shop_name(shop, form)} "
+            f"{grammar.render('status.sub_' + sub.status, lang)}"
             f" {short_price(sub.total_idr)}" for sub, shop in parts)
         return grammar.render("status.reply", lang, code=order.code, state=state,
                               parts=listed, total=short_price(sum(s.total_idr for s, _ in parts)))
-    return fit(render, (ONE_SMS,))
+    return fit(render)
