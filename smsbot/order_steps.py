@@ -52,13 +52,16 @@ def buyer_order(ctx: Context, cmd: Command) -> Order | None:
 def open_draft(ctx: Context) -> Order | None:
     """The order awaiting YA, for AMBIL/ANTAR; replies and returns None if there is none."""
     order = draft_order(ctx)
-    if order is None or order.status != "draft":
+    if order is None:
         ctx.say("pesan.no_draft")
         return None
     if orders.draft_expired(order, ctx.now):
         order.status = "expired"
         ctx.session.add(order)
-        ctx.say("pesan.expired", code=order.code)
+    if order.status != "draft":
+        key = {"confirmed": "already_confirmed", "cancelled": "was_cancelled"}.get(
+            order.status, "expired")
+        ctx.say(f"pesan.{key}", code=order.code)
         return None
     return order
 
