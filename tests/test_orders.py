@@ -322,3 +322,39 @@ def test_codes_are_short_unguessable_and_have_no_look_alikes(conversation, seede
     assert all(len(c) == 6 and not set(c) & set("0O1IL") for c in made)
     assert all(set(c) <= set(codes.ORDER_CODE_ALPHABET) for c in made)
     assert sorted(made) != made  # not handed out in sequence
+
+
+def test_promo_prices_from_price_for_are_applied_and_marked(conversation, seeded, fixed_codes,
+                                                            monkeypatch):
+    monkeypatch.setattr(orders, "price_for",
+                        lambda session, product, now: product.price_idr - 5000
+                        if product.code == "RT01" else product.price_idr)
+    conversation.check(f"""
+        {BUYER} > PESAN RT01 2 RT09
+        {BUYER} < Faktur AB3CD4: RT01 Rendang Telur 250g 2x20rb(promo), RT09 Rendang Telur 1kg 95rb. Total 135rb, ambil di toko. Balas YA utk pesan, ANTAR <alamat> utk diantar. Berlaku 30 mnt
+    """)
+    monkeypatch.undo()  # the promo ended: the confirmed order keeps the price it showed
+    conversation.send(BUYER, "YA")
+    with Session(seeded) as session:
+        assert orders.find(session, "AB3CD4").total_idr == 135000
+
+
+def test_english_speakers_get_english(conversation, seeded, fixed_codes):
+    from smsbot.models import Contact
+
+    conversation.send(BUYER, "BANTUAN")
+    with Session(seeded) as session:
+        contact = session.exec(select(Contact).where(Contact.phone == "+6281300000001")).one()
+        contact.language = "en"
+        session.add(contact)
+        session.commit()
+    conversation.check(f"""
+        {BUYER} > PESAN RT01
+        {BUYER} < Invoice AB3CD4: RT01 Rendang Telur 250g 25rb. Total 25rb, pick up at the shop. Reply YA to order, ANTAR <address> for delivery. Valid 30 min
+        {BUYER} > YA
+        {BUYER} <~ Order AB3CD4 sent to Rendang Uni Emi.
+        {EMI} <~ Pesanan baru AB3CD4
+        {EMI} > TOLAK AB3CD4
+        {EMI} <~ ditolak
+        {BUYER} < Sorry, Rendang Uni Emi refused order AB3CD4: no reason given. Find another shop: CARI <food>
+    """)

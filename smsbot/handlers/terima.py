@@ -6,6 +6,7 @@ from .. import orders
 from ..context import Context
 from ..models import Order, Shop, SubOrder
 from ..order_steps import money, payment_text, seller_step, tell_buyer, where
+from ..order_texts import lang_of
 from ..router import Command
 
 
@@ -20,7 +21,7 @@ def _accept(ctx: Context, order: Order, sub: SubOrder, shop: Shop) -> bool:
                 stock=problem.values["stock"])
         return False
     place = ctx.t("buyer_deliver" if order.delivery == "antar" else "buyer_pickup",
-                  address=where(ctx, order, shop)[:60])
+                  lang=lang_of(ctx.session, order.buyer_phone), address=where(ctx, order, shop)[:60])
     tell_buyer(ctx, order, "terima.buyer", shop=shop.name[:30], total=money(sub.total_idr),
                payment=payment_text(ctx, shop, order), where=place)
     return True

@@ -6,6 +6,7 @@ from .. import orders
 from ..context import Context
 from ..models import Order, Shop, SubOrder
 from ..order_steps import seller_step, tell_buyer
+from ..order_texts import lang_of
 from ..router import Command
 
 MAX_REASON = 60
@@ -18,7 +19,7 @@ def handle(ctx: Context, cmd: Command) -> None:
     def refuse(ctx: Context, order: Order, sub: SubOrder, shop: Shop) -> bool:
         orders.refuse(ctx.session, sub, reason, ctx.now)
         tell_buyer(ctx, order, "tolak.buyer", shop=shop.name[:30],
-                   reason=reason or ctx.t("no_reason"))
+                   reason=reason or ctx.t("no_reason", lang=lang_of(ctx.session, order.buyer_phone)))
         return True
 
     seller_step(ctx, cmd, ("pending",), refuse)
