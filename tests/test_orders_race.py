@@ -60,7 +60,7 @@ def test_stale_reads_cannot_oversell(seeded, last_item):
     assert stock(seeded, "RT01") == 0
 
 
-def test_two_daemons_accepting_at_once_sell_the_last_item_once(seeded, last_item, tmp_path):
+def test_two_daemons_accepting_at_once_sell_the_last_item_once(seeded, last_item):
     url = str(seeded.url)
     engines = [db.make_engine(url), db.make_engine(url)]  # two processes' worth of connections
     barrier = threading.Barrier(2)
