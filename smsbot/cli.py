@@ -272,3 +272,7 @@ def status(obj: Obj) -> None:
         for label, model in (("inbound", InboundMessage), ("outbox", OutboxMessage)):
             rows = session.exec(select(model.status, func.count()).group_by(model.status)).all()
             click.echo(f"{label}: " + (", ".join(f"{s} {n}" for s, n in rows) or "empty"))
+
+
+from . import cli_orders  # noqa: E402  (issue 4: smsbot orders list|show)
+main.add_command(cli_orders.orders)

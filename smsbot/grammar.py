@@ -45,7 +45,8 @@ class Grammar:
         return self.template(key, lang).format_map(_Values(values))
 
     def menu(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        ordered = sorted(self.keywords.values(), key=lambda k: (k.order, k.name))
+        # A keyword without [menu] (YA, seller commands) is not listed; BANTUAN <it> works.
+        ordered = sorted((k for k in self.keywords.values() if k.menu), key=lambda k: (k.order, k.name))
         return ", ".join(k.menu.get(lang) or k.menu.get(DEFAULT_LANGUAGE, k.name) for k in ordered)
 
     def usage(self, keyword: Keyword, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 Timer = Callable[[Session, datetime], list[Reply]]
 
 # Modules that define `TIMERS: list[Timer]`, in the order they run.
-TIMER_MODULES: list[str] = []
+TIMER_MODULES: list[str] = [
+    "order_timers",  # issue 4: draft expiry, seller reminder, 24 h auto-cancel
+]
 
 
 def all_timers() -> list[Timer]:

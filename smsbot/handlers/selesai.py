@@ -12,7 +12,9 @@ from ..context import Context
 from ..router import Command
 
 # "module:function" of each code owner, asked in this order.
-FINISHERS: list[str] = []
+FINISHERS: list[str] = [
+    "smsbot.order_steps:finish",  # orders (issue 4)
+]
 
 
 def handle(ctx: Context, cmd: Command) -> None:

@@ -1,0 +1,27 @@
+"""TERIMA <code>: the shop accepts its sub-order; its stock is taken now (all or none)."""
+
+from __future__ import annotations
+
+from .. import orders
+from ..context import Context
+from ..models import Order, Shop, SubOrder
+from ..order_steps import money, payment_text, seller_step, tell_buyer, where
+from ..order_texts import lang_of
+from ..router import Command
+
+
+def handle(ctx: Context, cmd: Command) -> None:
+    seller_step(ctx, cmd, ("pending",), _accept)
+
+
+def _accept(ctx: Context, order: Order, sub: SubOrder, shop: Shop) -> bool:
+    problem = orders.accept(ctx.session, sub, ctx.now)
+    if problem:
+        ctx.say("short", code=order.code, product=problem.values["code"],
+                stock=problem.values["stock"])
+        return False
+    place = ctx.t("buyer_deliver" if order.delivery == "antar" else "buyer_pickup",
+                  lang=lang_of(ctx.session, order.buyer_phone), address=where(ctx, order, shop)[:60])
+    tell_buyer(ctx, order, "terima.buyer", shop=shop.name[:30], total=money(sub.total_idr),
+               payment=payment_text(ctx, shop, order), where=place)
+    return True
