@@ -2,7 +2,7 @@
 
 from smsbot.testing import Conversation
 
-HELP = "Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, SELESAI <kode>, BANTUAN. Contoh: CARI rendang"
+HELP = "Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, SELESAI <kode>, KELUHAN, BALAS, NILAI, BANTUAN. Contoh: CARI rendang"
 
 
 def test_bantuan_and_keyword_help(conversation):
