@@ -9,8 +9,10 @@ only when it points at exactly one shop (two rendang shops named = not clear = a
    other shop and by no product. A short word (`Emi`, `Ros`) counts only with the word
    before it (`uni emi`), so "not yet" never names "Rendang Uni Yet". Spelling slips of
    longer words are forgiven (rapidfuzz ratio >= 85: `salma` ~ `salmah`);
-3. a product name typed in full (`galamai durian`) that no other product's name contains
-   (`galamai` alone names no one).
+3. a product name typed in full (`galamai durian`; the longest names typed win) that no
+   longer product name contains (`galamai` alone names no one);
+4. within an order only (`among`): a word of a product one of the order's shops sells
+   (`galamai` in an order from a galamai shop and a rendang shop).
 """
 
 from __future__ import annotations
@@ -51,7 +53,10 @@ def infer_shop(session: Session, text: str, among: list[int] | None = None) -> S
     products = session.exec(select(Product).where(Product.active == True)).all()  # noqa: E712
     by_id = {s.id: s for s in shops}
     words = tokens(text)
-    for finder in (_by_code, _by_shop_name, _by_product_name):
+    finders = [_by_code, _by_shop_name, _by_product_name]
+    if among is not None:
+        finders.append(_by_product_word)
+    for finder in finders:
         found = finder(words, shops, products) & set(by_id)
         if found:
             return by_id[found.pop()] if len(found) == 1 else None
@@ -85,13 +90,26 @@ def _follows(words: list[str], before: str, word: str) -> bool:
 
 
 def _by_product_name(words, shops, products) -> set[int]:
-    names = {p.id: frozenset(_name_tokens(p.name)) for p in products}
-    everything = set(names.values())
-    found: set[int] = set()
+    names = {frozenset(_name_tokens(p.name)) for p in products} - {frozenset()}
+    matched: dict[frozenset, set[int]] = {}
     for product in products:
-        name = names[product.id]
-        if not name or any(name < other for other in everything):
-            continue  # a generic name ("galamai") contained in a longer one
-        if all(any(_same(part, w) for w in words) for part in name):
-            found.add(product.shop_id)
+        name = frozenset(_name_tokens(product.name))
+        if name and all(any(_same(part, w) for w in words) for part in name):
+            matched.setdefault(name, set()).add(product.shop_id)
+    longest = max(map(len, matched), default=0)
+    found: set[int] = set()
+    for name, shop_ids in matched.items():
+        if len(name) == longest and not any(_covers(other, name) for other in names):
+            found |= shop_ids
     return found
+
+
+def _covers(longer: frozenset, name: frozenset) -> bool:
+    """A longer product name containing `name` (allowing spelling variants: "kalamai" is
+    inside "galamai original"), which makes `name` too generic to name a shop."""
+    return len(longer) > len(name) and all(any(_same(part, o) for o in longer) for part in name)
+
+
+def _by_product_word(words, shops, products) -> set[int]:
+    return {p.shop_id for p in products
+            if any(_same(part, w) for part in _name_tokens(p.name) for w in words)}

@@ -29,4 +29,4 @@ def handle(ctx: Context, cmd: Command) -> None:
     for shop in shops:
         lang = complaints.language_of(ctx.session, shop.phone)
         ctx.notify(shop.phone, complaints.fit_text(lambda t: ctx.grammar.render(
-            "nilai.to_shop", lang, code=order.code, stars=stars, comment=t), comment, 160))
+            "nilai.to_shop", lang, code=order.code, stars=stars, comment=t).rstrip(), comment, 160))
