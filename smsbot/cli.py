@@ -247,3 +247,7 @@ def status(obj: Obj) -> None:
         for label, model in (("inbound", InboundMessage), ("outbox", OutboxMessage)):
             rows = session.exec(select(model.status, func.count()).group_by(model.status)).all()
             click.echo(f"{label}: " + (", ".join(f"{s} {n}" for s, n in rows) or "empty"))
+
+
+from . import cli_crm  # noqa: E402  (issue 5: complaints, shops, report)
+main.add_command(cli_crm.complaints); main.add_command(cli_crm.shops); main.add_command(cli_crm.report)  # noqa: E702,E501
