@@ -6,7 +6,7 @@ only when it points at exactly one shop (two rendang shops named = not clear = a
 
 1. a shop code or product code (`RDG1`, `RT01`);
 2. the distinctive part of a shop's name (`Uni Emi`, `Amak Ida`): name words used by no
-   other shop and by no product. A short word (`Emi`, `Ros`) counts only with the word
+   other shop and by no product, and not a word said of any shop (GENERIC: `toko`, `kota`). A short word (`Emi`, `Ros`) counts only with the word
    before it (`uni emi`), so "not yet" never names "Rendang Uni Yet". Spelling slips of
    longer words are forgiven (rapidfuzz ratio >= 85: `salma` ~ `salmah`);
 3. a product name typed in full (`galamai durian`; the longest names typed win) that no
@@ -29,6 +29,10 @@ FUZZY_MIN = 85
 _TOKEN = re.compile(r"[a-z0-9]+")
 _SIZE = re.compile(r"\d+[a-z]*\Z")
 _FILLER = {"isi", "kotak", "bungkus"}
+# Words of shop names that buyers use about any shop ("tokonya tutup", "di kota").
+GENERIC = {"toko", "tokonya", "pusat", "kota", "oleh", "warung", "kedai", "kios", "rumah",
+           "makan", "dapur", "jual", "pasar", "jalan", "jl", "cabang", "produksi", "usaha",
+           "ibu", "bapak", "pak", "bu", "uni", "uda", "mak", "nek", "tek", "ajo", "kak"}
 
 
 def tokens(text: str) -> list[str]:
@@ -76,7 +80,7 @@ def _by_shop_name(words, shops, products) -> set[int]:
     for shop in shops:
         name = _name_tokens(shop.name)
         for index, word in enumerate(name):
-            if uses[word] > 1 or word in food:
+            if uses[word] > 1 or word in food or word in GENERIC:
                 continue
             if len(word) >= 4 and any(_same(word, w) for w in words):
                 found.add(shop.id)

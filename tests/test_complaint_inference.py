@@ -22,6 +22,9 @@ from smsbot.shop_match import infer_shop
     ("RT01 dan RT02 basi", None),  # two shops named
     ("the rendang is not yet here", None),  # "yet" alone is not Rendang Uni Yet
     ("pesanan saya belum sampai", None),
+    ("toko tutup terus", None),  # "Toko Oleh-Oleh Uni Des" is the only shop called toko
+    ("oleh-oleh di pusat kota mahal", None),
+    ("toko oleh-oleh uni des tutup", "OLH2"),
     ("", None),
 ])
 def test_infer_shop(seeded, text, shop):
