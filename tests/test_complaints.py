@@ -171,3 +171,27 @@ def test_long_complaints_are_shortened_for_the_shop_never_the_frame(crm):
     to_shop = next(s for s in sent if s.to == SHOP)
     assert to_shop.text.endswith("... Jawab: BALAS K7QX <jawaban>")
     assert len(to_shop.text) <= 306 and to_shop.segments == 2
+
+
+def test_each_party_reads_its_own_language_and_the_shop_can_close(crm, seeded):
+    from sqlmodel import Session, select
+
+    from smsbot.models import Contact
+
+    with Session(seeded) as session:
+        shop = session.exec(select(Contact).where(Contact.phone == "+6281266104512")).one()
+        shop.language = "en"
+        session.add(shop)
+        session.commit()
+    crm.check(f"""
+        {BUYER} > KELUHAN RT01 kurir telat 2 hari
+        {BUYER} <~ Keluhan K7QX diterima
+        {SHOP} < Complaint K7QX (shipment) from a buyer: RT01 kurir telat 2 hari Answer: BALAS K7QX <answer>
+        {ADMIN} <~ Keluhan K7QX (pengiriman)
+        {SHOP} > BALAS K7QX Maaf, kurir kami sakit
+        {SHOP} < Your answer to complaint K7QX was sent.
+        {BUYER} < K7QX dari Rendang Uni Emi: Maaf, kurir kami sakit Jawab: BALAS K7QX <pesan>
+        {SHOP} > SELESAI K7QX
+        {SHOP} < Complaint K7QX closed. Thank you.
+        {BUYER} < Keluhan K7QX ditutup oleh Rendang Uni Emi.
+    """)
