@@ -276,3 +276,6 @@ def status(obj: Obj) -> None:
 
 from . import cli_orders  # noqa: E402  (issue 4: smsbot orders list|show)
 main.add_command(cli_orders.orders)
+
+from . import cli_crm  # noqa: E402  (issue 5: complaints, shops, report)
+main.add_command(cli_crm.complaints); main.add_command(cli_crm.shops); main.add_command(cli_crm.report)  # noqa: E702,E501

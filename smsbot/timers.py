@@ -30,6 +30,7 @@ Timer = Callable[[Session, datetime], list[Reply]]
 # Modules that define `TIMERS: list[Timer]`, in the order they run.
 TIMER_MODULES: list[str] = [
     "order_timers",  # issue 4: draft expiry, seller reminder, 24 h auto-cancel
+    "complaints",  # issue 5: escalation of unanswered tickets
 ]
 
 

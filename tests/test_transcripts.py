@@ -6,8 +6,8 @@ from smsbot.testing import Conversation
 
 pytestmark = pytest.mark.backends
 
-HELP = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, PESAN <kode> <jml>, STATUS, SELESAI <kode>, "
-        "BANTUAN. Contoh: CARI rendang")
+HELP = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, PESAN <kode> <jml>, STATUS, "
+        "SELESAI, KELUHAN, BALAS, NILAI, BANTUAN. Contoh: CARI rendang")
 
 
 def test_bantuan_and_keyword_help(conversation):

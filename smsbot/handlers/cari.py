@@ -9,6 +9,7 @@ from .. import state
 from ..catalog import simple_search
 from ..context import Context
 from ..prices import short_price
+from ..reviews import shop_ratings
 from ..router import Command
 
 PAGE = 3
@@ -36,9 +37,11 @@ def render_page(ctx: Context, rows, start: int, more: bool) -> tuple[str, int]:
     """Numbered lines `1)CODE name price shop` fitted into one SMS; returns the text and
     how many rows it shows."""
     lines: list[str] = []
+    ratings = shop_ratings(ctx.session, {shop.id for _product, shop in rows})
     for number, (product, shop) in enumerate(rows, start):
         stock = "" if product.stock > 0 else " (habis)"
-        line = f"{number}){product.code} {product.name} {short_price(product.price_idr)} {shop.name}{stock}"
+        rating = f" *{ratings[shop.id]:.1f}" if shop.id in ratings else ""
+        line = f"{number}){product.code} {product.name} {short_price(product.price_idr)} {shop.name}{rating}{stock}"
         candidate = _join(lines + [line])
         if len(ctx.t("cari.more", lines=candidate)) > SMS_LIMIT and lines:
             more = True

@@ -14,6 +14,7 @@ from ..router import Command
 # "module:function" of each code owner, asked in this order.
 FINISHERS: list[str] = [
     "smsbot.order_steps:finish",  # orders (issue 4)
+    "smsbot.complaints:close_by_sms",  # complaint tickets (issue 5)
 ]
 
 
