@@ -46,7 +46,8 @@ class Grammar:
 
     def menu(self, lang: str = DEFAULT_LANGUAGE) -> str:
         ordered = sorted(self.keywords.values(), key=lambda k: (k.order, k.name))
-        return ", ".join(k.menu.get(lang) or k.menu.get(DEFAULT_LANGUAGE, k.name) for k in ordered)
+        entries = (k.menu.get(lang) or k.menu.get(DEFAULT_LANGUAGE, k.name) for k in ordered)
+        return ", ".join(entry for entry in entries if entry)  # menu id = "": not listed
 
     def usage(self, keyword: Keyword, lang: str = DEFAULT_LANGUAGE) -> str:
         return keyword.usage.get(lang) or keyword.usage.get(DEFAULT_LANGUAGE, keyword.name)

@@ -10,6 +10,7 @@ which one SMS can go out twice is the modem call itself).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
@@ -43,17 +44,28 @@ def _due(now: datetime):
     return or_(col(OutboxMessage.not_before).is_(None), OutboxMessage.not_before <= to_db(now))
 
 
-def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
+# `(session, row, now) -> bool`: may this broadcast row go now? (smsbot.sendpolicy)
+Admit = Callable[[Session, OutboxMessage, datetime], bool]
+
+
+def claim_next(session: Session, now: datetime, *, broadcasts: bool = True,
+               admit: Admit | None = None) -> OutboxMessage | None:
     """Take the most urgent due row and mark it `sending` (committed before the modem call).
-    Higher priority first, then oldest: a reply never waits behind a broadcast."""
-    row = session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "queued", _due(now))
-        .order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
+    Higher priority first, then oldest: a reply never waits behind a broadcast.
+    `broadcasts=False` (quiet hours, throttle full) leaves broadcast rows queued; `admit`
+    may skip or defer a broadcast row (opt-out, daily cap), which is committed at once."""
+    while True:
+        query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now))
+        if not broadcasts:
+            query = query.where(OutboxMessage.kind != "broadcast")
+        row = session.exec(
+            query.order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id).limit(1)
+        ).first()
+        if row is None:
+            return None
+        if admit is None or row.kind != "broadcast" or admit(session, row, now):
+            break
+        session.commit()
     row.status = "sending"
     row.attempts += 1
     row.sending_at = to_db(now)
@@ -97,9 +109,10 @@ def requeue_interrupted(session: Session) -> int:
     return result.rowcount or 0
 
 
-def due_count(session: Session, now: datetime) -> int:
+def due_count(session: Session, now: datetime, *, broadcasts: bool = True) -> int:
     from sqlalchemy import func
-    return session.exec(
-        select(func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.status == "queued", _due(now))
-    ).one()
+    query = (select(func.count()).select_from(OutboxMessage)
+             .where(OutboxMessage.status == "queued", _due(now)))
+    if not broadcasts:
+        query = query.where(OutboxMessage.kind != "broadcast")
+    return session.exec(query).one()

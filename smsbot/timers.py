@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 Timer = Callable[[Session, datetime], list[Reply]]
 
 # Modules that define `TIMERS: list[Timer]`, in the order they run.
-TIMER_MODULES: list[str] = []
+TIMER_MODULES: list[str] = ["broadcasts"]
 
 
 def all_timers() -> list[Timer]:
