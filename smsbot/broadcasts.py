@@ -203,7 +203,8 @@ def texts_for(text: str) -> dict[str, _Text]:
     grammar = grammar_module.load()
     found = {}
     for lang in grammar.replies:
-        full = to_gsm7(f"{text} {grammar.render('stop.footer', lang)}")
+        joint = " " if text.rstrip()[-1:] in ".!?" else ". "
+        full = to_gsm7(f"{text.rstrip()}{joint}{grammar.render('stop.footer', lang)}")
         encoding = measure(full)
         found[lang] = _Text(full, encoding.segments, encoding.encoding)
     return found
@@ -228,6 +229,11 @@ def build_rows(session: Session, broadcast: Broadcast, run_at: datetime, now: da
             "dedupe_key": prefix + phone,
         })
     return rows
+
+
+def show_next(broadcast: Broadcast) -> str:
+    from .when import show
+    return show(broadcast.next_run_at) if broadcast.next_run_at else "-"
 
 
 def progress(session: Session, broadcast_id: int) -> dict[str, int]:

@@ -121,9 +121,23 @@ def contacts_list(obj: Obj, role: str | None) -> None:
         query = select(Contact).order_by(Contact.role, Contact.phone)
         if role:
             query = query.where(Contact.role == role)
+        interests = _interests(session)
         for contact in session.exec(query):
             optin = "promo" if contact.promo_opt_in else "-"
-            click.echo(f"{contact.phone:16} {contact.role:7} {optin:6} {contact.name}")
+            follows = ", ".join(interests.get(contact.phone, []))
+            click.echo(f"{contact.phone:16} {contact.role:7} {optin:6} {contact.name}"
+                       + (f" ({contact.kelurahan})" if contact.kelurahan else "")
+                       + (f" follows: {follows}" if follows else ""))
+
+
+def _interests(session: Session) -> dict[str, list[str]]:
+    """IKUTI interests by phone (issue 6)."""
+    from .models import Follow
+
+    found: dict[str, list[str]] = {}
+    for follow in session.exec(select(Follow).order_by(Follow.id)):
+        found.setdefault(follow.phone, []).append(follow.value)
+    return found
 
 
 # -- chat, run, phone, demo -------------------------------------------------------------------
@@ -149,8 +163,19 @@ def chat(obj: Obj) -> None:
 @click.option("--until-idle", is_flag=True,
               help="Exit once the modem inbox is empty and the outbox is drained.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between inbox polls.")
+@click.option("--quiet-hours", envvar="SMSBOT_QUIET_HOURS", default=None,
+              help="No broadcasts in these local hours [21:00-07:00; off = none; "
+                   "$SMSBOT_QUIET_HOURS].")
+@click.option("--send-rate", envvar="SMSBOT_SEND_RATE", type=int, default=None,
+              help="Messages per minute on this modem [6; 0 = no limit; $SMSBOT_SEND_RATE].")
+@click.option("--promos-per-day", envvar="SMSBOT_PROMOS_PER_DAY", type=int, default=None,
+              help="Broadcasts per contact per day [1; 0 = no cap; $SMSBOT_PROMOS_PER_DAY].")
+@click.option("--no-scheduler", is_flag=True,
+              help="Don't start the APScheduler job (the daemon's timer still expands broadcasts).")
 @click.pass_obj
-def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float) -> None:
+def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float,
+        quiet_hours: str | None, send_rate: int | None, promos_per_day: int | None,
+        no_scheduler: bool) -> None:
     """The daemon: answer SMS on a modem until stopped (SIGTERM/SIGINT finish the message in
     hand, then exit 0)."""
     from .daemon import Daemon
@@ -164,10 +189,24 @@ def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float) -> 
     except TransportError as exc:
         click.echo(f"smsbot run: {exc}", err=True)
         sys.exit(1)
-    daemon = Daemon(obj.engine, transport, poll_interval=poll)
+    from .settings import Settings
+
+    try:
+        settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,
+                                     promos_per_day=promos_per_day)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    daemon = Daemon(obj.engine, transport, poll_interval=poll, settings=settings)
+    scheduler = None
+    if not no_scheduler and not until_idle:
+        from .scheduler import start_scheduler
+
+        scheduler = start_scheduler(obj.url, obj.engine)
     try:
         daemon.run(until_idle=until_idle)
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         transport.close()
 
 
@@ -247,3 +286,7 @@ def status(obj: Obj) -> None:
         for label, model in (("inbound", InboundMessage), ("outbox", OutboxMessage)):
             rows = session.exec(select(model.status, func.count()).group_by(model.status)).all()
             click.echo(f"{label}: " + (", ".join(f"{s} {n}" for s, n in rows) or "empty"))
+
+
+from . import cli_broadcast  # noqa: E402  (issue 6)
+main.add_command(cli_broadcast.broadcast)
