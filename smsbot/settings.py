@@ -56,8 +56,9 @@ class Settings:
             "send_rate": int(env.get(ENV_SEND_RATE, SEND_RATE)),
             "promos_per_day": int(env.get(ENV_PROMOS_PER_DAY, PROMOS_PER_DAY)),
         }
-        if overrides.get("quiet_hours") is not None and isinstance(overrides["quiet_hours"], str):
-            overrides["quiet_hours"] = parse_quiet_hours(overrides["quiet_hours"])
+        quiet = overrides.pop("quiet_hours", None)
+        if quiet is not None:  # "off" (a string) turns quiet hours off
+            values["quiet_hours"] = parse_quiet_hours(quiet) if isinstance(quiet, str) else quiet
         values.update({k: v for k, v in overrides.items() if v is not None})
         if values["send_rate"] < 0 or values["promos_per_day"] < 0:
             raise ValueError("send rate and promos per day must be 0 or more")
