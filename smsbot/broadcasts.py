@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from . import grammar as grammar_module
@@ -184,8 +184,7 @@ def expand_run(session: Session, broadcast: Broadcast, now: datetime) -> int:
     if moved.rowcount != 1:
         return 0  # another worker expanded this run
     rows = build_rows(session, broadcast, run_at, now)
-    for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(insert(OutboxMessage), rows[start:start + INSERT_CHUNK])
+    bulk_insert_outbox(session, rows)
     session.expire(broadcast)
     log.info("broadcast #%s run %s: %d messages queued", broadcast.id, run_at.isoformat(), len(rows))
     return len(rows)
@@ -234,6 +233,45 @@ def build_rows(session: Session, broadcast: Broadcast, run_at: datetime, now: da
 def show_next(broadcast: Broadcast) -> str:
     from .when import show
     return show(broadcast.next_run_at) if broadcast.next_run_at else "-"
+
+
+def bulk_insert_outbox(session: Session, rows: list[dict]) -> None:
+    """One compiled INSERT, executemany on the driver. Values are converted by their column
+    types once per distinct value (the times and texts repeat on every row), not per row."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    table = OutboxMessage.__table__
+    names = list(rows[0])
+    compiled = insert(table).values({n: bindparam(n) for n in names}).compile(dialect=dialect)
+    converters = {}
+    for name in names:
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            converters[name] = _memo(processor)
+    order = compiled.positiontup if compiled.positional else names
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        values = [tuple(converters[n](row[n]) if n in converters else row[n] for n in order)
+                  for row in chunk]
+        if not compiled.positional:
+            values = [dict(zip(order, v)) for v in values]
+        connection.exec_driver_sql(compiled.string, values)
+
+
+def _memo(processor):
+    cache: dict = {}
+
+    def convert(value):
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = result = processor(value)
+            return result
+        except TypeError:  # unhashable
+            return processor(value)
+    return convert
 
 
 def progress(session: Session, broadcast_id: int) -> dict[str, int]:
