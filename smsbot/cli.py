@@ -179,9 +179,15 @@ def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float,
     """The daemon: answer SMS on a modem until stopped (SIGTERM/SIGINT finish the message in
     hand, then exit 0)."""
     from .daemon import Daemon
+    from .settings import Settings
     from .transport import TransportError
     from .transport.gammu_modem import GammuTransport
 
+    try:
+        settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,
+                                     promos_per_day=promos_per_day)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
     if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
         logging.getLogger().setLevel(logging.INFO)
     try:
@@ -189,13 +195,6 @@ def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float,
     except TransportError as exc:
         click.echo(f"smsbot run: {exc}", err=True)
         sys.exit(1)
-    from .settings import Settings
-
-    try:
-        settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,
-                                     promos_per_day=promos_per_day)
-    except ValueError as exc:
-        raise click.UsageError(str(exc))
     daemon = Daemon(obj.engine, transport, poll_interval=poll, settings=settings)
     scheduler = None
     if not no_scheduler and not until_idle:

@@ -172,3 +172,13 @@ def test_scheduler_job_is_persistent_and_explicit(seeded):
     schedule(seeded, "Sekarang", "2026-01-01T09:00")  # long due: the job expands it
     assert scheduler.expand_broadcasts(url) == 0
     assert counts(seeded) == {"queued": 1}
+
+
+def test_run_rejects_bad_settings_before_opening_the_modem(tmp_path):
+    gammurc = tmp_path / "gammurc"
+    gammurc.write_text("[gammu]\nconnection = none\n")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "run", "--modem",
+                                       str(gammurc), "--quiet-hours", "9pm-7am"])
+    assert result.exit_code == 2 and "quiet hours must look like 21:00-07:00" in result.output
+    result = CliRunner().invoke(main, ["run", "--help"])
+    assert "--send-rate" in result.output and "SMSBOT_PROMOS_PER_DAY" in result.output
