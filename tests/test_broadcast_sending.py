@@ -45,7 +45,7 @@ def test_a_reply_goes_before_a_broadcast_backlog(seeded):
     opt_in(seeded, *PHONES)
     conversation = Conversation(seeded, settings=Settings(send_rate=0))
     with Session(seeded) as session:
-        for n in range(300):
+        for n in range(120):  # more than one send batch
             outbox.enqueue(session, Reply(f"+62813999{n:05d}", "promo", "broadcast"),
                            parse_iso("2026-11-27T10:00"))
         session.commit()

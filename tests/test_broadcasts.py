@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from smsbot import broadcasts
 from smsbot.clock import parse_iso
+from smsbot.handlers.promo import active_promo
 from smsbot.models import Broadcast, Contact, OutboxMessage, PromoPrice
 from smsbot.phones import normalize
 from smsbot.settings import Settings
@@ -244,6 +245,8 @@ def test_seller_promo_waits_for_the_admin(conversation, seeded):
     with Session(seeded) as session:
         price = session.exec(select(PromoPrice)).one()
         assert (price.percent, price.price_idr) == (20, 20000)
+        assert active_promo(session, price.product_id, parse_iso("2026-11-30T09:59")).id == price.id
+        assert active_promo(session, price.product_id, parse_iso("2026-11-30T10:00")) is None
     conversation.check(f"""
         {BUYER} > SETUJU 1
         {BUYER} < Perintah SETUJU hanya untuk admin.
