@@ -49,12 +49,14 @@ Admit = Callable[[Session, OutboxMessage, datetime], bool]
 
 
 def claim_next(session: Session, now: datetime, *, broadcasts: bool = True,
-               admit: Admit | None = None) -> OutboxMessage | None:
+               admit: Admit | None = None, max_passes: int = 200) -> OutboxMessage | None:
     """Take the most urgent due row and mark it `sending` (committed before the modem call).
     Higher priority first, then oldest: a reply never waits behind a broadcast.
     `broadcasts=False` (quiet hours, throttle full) leaves broadcast rows queued; `admit`
-    may skip or defer a broadcast row (opt-out, daily cap), which is committed at once."""
-    while True:
+    may skip or defer a broadcast row (opt-out, daily cap), which is committed at once. After
+    `max_passes` refusals it returns None, so a long run of refusals never keeps the daemon
+    from reading the inbox (the next step goes on where this one stopped)."""
+    for _ in range(max_passes):
         query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now))
         if not broadcasts:
             query = query.where(OutboxMessage.kind != "broadcast")
@@ -66,6 +68,8 @@ def claim_next(session: Session, now: datetime, *, broadcasts: bool = True,
         if admit is None or row.kind != "broadcast" or admit(session, row, now):
             break
         session.commit()
+    else:
+        return None
     row.status = "sending"
     row.attempts += 1
     row.sending_at = to_db(now)

@@ -51,7 +51,7 @@ class Conversation:
         self.outgoing: list[Sent] = []
         self.daemon = Daemon(engine, self.transport, grammar=grammar_module.load(),
                              clock=self.clock.now, on_sent=self._record, timer_interval=0,
-                             settings=settings or Settings.from_env())
+                             settings=settings or Settings())  # defaults, not $SMSBOT_*
 
     def _record(self, row) -> None:
         self.outgoing.append(Sent(local_form(row.to), row.text, row.kind, row.segments,
