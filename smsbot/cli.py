@@ -126,9 +126,23 @@ def contacts_list(obj: Obj, role: str | None) -> None:
         query = select(Contact).order_by(Contact.role, Contact.phone)
         if role:
             query = query.where(Contact.role == role)
+        interests = _interests(session)
         for contact in session.exec(query):
             optin = "promo" if contact.promo_opt_in else "-"
-            click.echo(f"{contact.phone:16} {contact.role:7} {optin:6} {contact.name}")
+            follows = ", ".join(interests.get(contact.phone, []))
+            click.echo(f"{contact.phone:16} {contact.role:7} {optin:6} {contact.name}"
+                       + (f" ({contact.kelurahan})" if contact.kelurahan else "")
+                       + (f" follows: {follows}" if follows else ""))
+
+
+def _interests(session: Session) -> dict[str, list[str]]:
+    """IKUTI interests by phone (issue 6)."""
+    from .models import Follow
+
+    found: dict[str, list[str]] = {}
+    for follow in session.exec(select(Follow).order_by(Follow.id)):
+        found.setdefault(follow.phone, []).append(follow.value)
+    return found
 
 
 # -- chat, run, phone, demo -------------------------------------------------------------------
@@ -156,27 +170,51 @@ def chat(obj: Obj) -> None:
 @click.option("--until-idle", is_flag=True,
               help="Exit once the modem inbox is empty and the outbox is drained.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between inbox polls.")
+@click.option("--quiet-hours", envvar="SMSBOT_QUIET_HOURS", default=None,
+              help="No broadcasts in these local hours [21:00-07:00; off = none; "
+                   "$SMSBOT_QUIET_HOURS].")
+@click.option("--send-rate", envvar="SMSBOT_SEND_RATE", type=int, default=None,
+              help="Messages per minute on each modem [6; 0 = no limit; $SMSBOT_SEND_RATE].")
+@click.option("--promos-per-day", envvar="SMSBOT_PROMOS_PER_DAY", type=int, default=None,
+              help="Broadcasts per contact per day [1; 0 = no cap; $SMSBOT_PROMOS_PER_DAY].")
+@click.option("--no-scheduler", is_flag=True,
+              help="Don't start the APScheduler job (the daemon's timer still expands broadcasts).")
 @click.pass_obj
-def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: float) -> None:
+def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: float,
+        quiet_hours: str | None, send_rate: int | None, promos_per_day: int | None,
+        no_scheduler: bool) -> None:
     """The daemon: answer SMS on one or more modems until stopped (SIGTERM/SIGINT finish
     the message in hand, then exit 0). Several daemons may share one PostgreSQL database."""
     from .pool import Pool
+    from .settings import Settings
     from .transport import TransportError
     from .transport.gammu_modem import GammuTransport
 
+    try:
+        settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,
+                                     promos_per_day=promos_per_day)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
     if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
         logging.getLogger().setLevel(logging.INFO)
     transports = []
     try:
         for gammurc in gammurcs:
             transports.append(GammuTransport(gammurc, section=section).open())
-        pool = Pool(obj.engine, transports, poll_interval=poll)
+        pool = Pool(obj.engine, transports, poll_interval=poll, settings=settings)
     except (TransportError, ValueError) as exc:
         click.echo(f"smsbot run: {exc}", err=True)
         sys.exit(1)
+    scheduler = None
+    if not no_scheduler and not until_idle:
+        from .scheduler import start_scheduler
+
+        scheduler = start_scheduler(obj.url, obj.engine)
     try:
         pool.run(until_idle=until_idle)
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         for transport in transports:
             transport.close()
 
@@ -279,3 +317,6 @@ main.add_command(cli_orders.orders)
 
 from . import cli_crm  # noqa: E402  (issue 5: complaints, shops, report)
 main.add_command(cli_crm.complaints); main.add_command(cli_crm.shops); main.add_command(cli_crm.report)  # noqa: E702,E501
+
+from . import cli_broadcast  # noqa: E402  (issue 6)
+main.add_command(cli_broadcast.broadcast)

@@ -21,6 +21,9 @@ from sqlmodel import Session
 from . import grammar as grammar_module, ingest, outbox, timers
 from .clock import utcnow
 from .grammar import Grammar
+from .sendpolicy import SendPolicy
+from .settings import Settings
+from .throttle import Throttle
 from .transport.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
@@ -51,8 +54,17 @@ class Daemon:
     answer: bool = True  # answer stored SMS and run timers (off for extra modems in a pool)
     on_sent: Callable[[object], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
+    settings: Settings = field(default_factory=Settings.from_env)
     _last_timers: float = field(default=0.0, init=False)
     _recovered: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        self.policy = SendPolicy(self.settings)
+        self.throttle = Throttle(self.settings.send_rate)
+
+    def _broadcasts_may_go(self, now: datetime) -> bool:
+        """Broadcasts wait for quiet hours to end and for room in the modem's minute."""
+        return self.policy.broadcasts_open(now) and self.throttle.has_room(now)
 
     def recover(self) -> None:
         with Session(self.engine) as session:
@@ -96,10 +108,14 @@ class Daemon:
         for _ in range(self.send_batch):
             if self.stop_event.is_set():
                 return
+            now = self.clock()
             with Session(self.engine, expire_on_commit=False) as session:
-                row = outbox.claim_next(session, self.clock(), modem=self.transport.name)
+                row = outbox.claim_next(session, now, modem=self.transport.name,
+                                        broadcasts=self._broadcasts_may_go(now),
+                                        admit=self.policy.admit)
                 if row is None:
                     return
+                self.throttle.record(now)
                 try:
                     reference = self.transport.send(row.to, row.text, reference=row.id)
                 except TransportError as exc:
@@ -114,7 +130,9 @@ class Daemon:
 
     def idle(self) -> bool:
         with Session(self.engine) as session:
-            return not ingest.pending_ids(self.engine, 1) and outbox.due_count(session, self.clock()) == 0
+            now = self.clock()
+            return not ingest.pending_ids(self.engine, 1) and outbox.due_count(
+                session, now, broadcasts=self.policy.broadcasts_open(now)) == 0
 
     def run(self, *, until_idle: bool = False) -> None:
         """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return)."""

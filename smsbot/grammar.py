@@ -45,9 +45,11 @@ class Grammar:
         return self.template(key, lang).format_map(_Values(values))
 
     def menu(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        # A keyword without [menu] (YA, seller commands) is not listed; BANTUAN <it> works.
+        """The short keyword list of the help SMS. A keyword without [menu], or whose menu
+        entry is empty (YA, seller and admin commands), is not listed; BANTUAN <it> works."""
         ordered = sorted((k for k in self.keywords.values() if k.menu), key=lambda k: (k.order, k.name))
-        return ", ".join(k.menu.get(lang) or k.menu.get(DEFAULT_LANGUAGE, k.name) for k in ordered)
+        entries = (k.menu.get(lang) or k.menu.get(DEFAULT_LANGUAGE, "") for k in ordered)
+        return ", ".join(entry for entry in entries if entry)
 
     def usage(self, keyword: Keyword, lang: str = DEFAULT_LANGUAGE) -> str:
         return keyword.usage.get(lang) or keyword.usage.get(DEFAULT_LANGUAGE, keyword.name)

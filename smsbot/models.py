@@ -100,6 +100,10 @@ class OutboxMessage(SQLModel, table=True):
     not_before: Optional[datetime] = Field(default=None, index=True)
     sending_at: Optional[datetime] = None
     sent_at: Optional[datetime] = None
+    # Broadcast rows (issue 6): which broadcast, and "b<id>:<run>:<phone>" so that no
+    # recipient gets one run twice, whatever crashes or restarts happen.
+    broadcast_id: Optional[int] = Field(default=None, index=True)
+    dedupe_key: Optional[str] = Field(default=None, unique=True)
 
 
 class ConversationState(SQLModel, table=True):
@@ -220,4 +224,52 @@ class Review(SQLModel, table=True):
     buyer_phone: str
     stars: int
     comment: str = ""
+    created_at: datetime
+
+
+# --- Broadcasts and promos (issue 6) -----------------------------------------------------------
+
+
+class Broadcast(SQLModel, table=True):
+    """A scheduled message to many contacts. The database is the source of truth for what is
+    due: `next_run_at` (None once finished, cancelled or awaiting approval). A run is expanded
+    into outbox rows in one transaction that also moves `next_run_at` on."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    text: str
+    target: str = "all"  # all | kelurahan:NAME | kecamatan:NAME | follows:WORD | shop:CODE
+    # pending (awaiting the admin) | scheduled | done | cancelled
+    status: str = Field(default="scheduled", index=True)
+    first_at: datetime
+    every: str = ""  # cron expression (5 fields, local time); empty: once
+    next_run_at: Optional[datetime] = Field(default=None, index=True)
+    runs: int = 0
+    last_run_at: Optional[datetime] = None
+    created_by: str = ""  # E.164 of the admin or seller, or "cli"
+    shop_id: Optional[int] = Field(default=None, foreign_key="shop.id")
+    created_at: datetime
+    approved_at: Optional[datetime] = None
+    cancelled_at: Optional[datetime] = None
+
+
+class Follow(SQLModel, table=True):
+    """An interest (IKUTI): a shop (value = shop code key) or a kind of food (a folded word)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    phone: str = Field(index=True)  # E.164
+    kind: str = Field(index=True)  # shop | word
+    value: str = Field(index=True)
+    created_at: datetime
+
+
+class PromoPrice(SQLModel, table=True):
+    """A seller's discount (PROMO <code> <percent> <days>), active from starts_at to ends_at."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    percent: int
+    price_idr: int
+    starts_at: datetime
+    ends_at: datetime
+    broadcast_id: Optional[int] = Field(default=None, foreign_key="broadcast.id")
     created_at: datetime

@@ -10,6 +10,7 @@ which one SMS can go out twice is the modem call itself).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import or_, true, update
 from sqlmodel import Session, col, select
@@ -51,27 +52,40 @@ def _mine(modem: str, now: datetime):
                OutboxMessage.created_at <= to_db(now - HANDOVER))
 
 
-def claim_next(session: Session, now: datetime, modem: str = "") -> OutboxMessage | None:
+# `(session, row, now) -> bool`: may this broadcast row go now? (smsbot.sendpolicy)
+Admit = Callable[[Session, OutboxMessage, datetime], bool]
+
+
+def claim_next(session: Session, now: datetime, modem: str = "", *, broadcasts: bool = True,
+               admit: Admit | None = None, max_passes: int = 200) -> OutboxMessage | None:
     """Take the most urgent due row and mark it `sending` (committed before the modem call).
     Higher priority first, then oldest: a reply never waits behind a broadcast. A row meant
     for another modem (a reply leaves through the modem that received the question: same
     operator, cheaper) is taken only after HANDOVER, e.g. when that modem has failed.
 
+    `broadcasts=False` (quiet hours, throttle full) leaves broadcast rows queued; `admit`
+    may skip or defer a broadcast row (opt-out, daily cap), which is committed at once. After
+    `max_passes` refusals it returns None, so a long run of refusals never keeps the daemon
+    from reading the inbox (the next step goes on where this one stopped).
+
     Safe with several senders: candidates are read with FOR UPDATE SKIP LOCKED on
     PostgreSQL (ignored on SQLite), and a row is only ours if the conditional UPDATE
     queued -> sending matched it."""
-    for _ in range(5):
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.status == "queued", _due(now), _mine(modem, now))
-            .order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        row = session.exec(query).first()
+    for _ in range(max_passes):
+        query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
+                                            _mine(modem, now))
+        if not broadcasts:
+            query = query.where(OutboxMessage.kind != "broadcast")
+        row = session.exec(
+            query.order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
+            .limit(1).with_for_update(skip_locked=True)
+        ).first()
         if row is None:
             session.rollback()
             return None
+        if admit is not None and row.kind == "broadcast" and not admit(session, row, now):
+            session.commit()
+            continue
         claimed = session.exec(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.status == "queued")
@@ -118,15 +132,17 @@ def requeue_interrupted(session: Session, modems: list[str] | None = None) -> in
     Returns how many."""
     stmt = update(OutboxMessage).where(OutboxMessage.status == "sending")
     if modems is not None:
-        stmt = stmt.where(col(OutboxMessage.modem).in_(modems))
+        # "" = claimed by a sender that named no modem (the daemon always names it)
+        stmt = stmt.where(col(OutboxMessage.modem).in_([*modems, ""]))
     result = session.exec(stmt.values(status="queued"))
     session.commit()
     return result.rowcount or 0
 
 
-def due_count(session: Session, now: datetime) -> int:
+def due_count(session: Session, now: datetime, *, broadcasts: bool = True) -> int:
     from sqlalchemy import func
-    return session.exec(
-        select(func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.status == "queued", _due(now))
-    ).one()
+    query = (select(func.count()).select_from(OutboxMessage)
+             .where(OutboxMessage.status == "queued", _due(now)))
+    if not broadcasts:
+        query = query.where(OutboxMessage.kind != "broadcast")
+    return session.exec(query).one()

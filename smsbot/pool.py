@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from .clock import utcnow
 from .daemon import Daemon
 from .grammar import Grammar, load
+from .settings import Settings
 from .transport.base import Transport
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class Pool:
     grammar: Grammar = field(default_factory=load)
     clock: Callable[[], datetime] = utcnow
     poll_interval: float = 2.0
+    settings: Settings = field(default_factory=Settings.from_env)
     stop_event: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -43,6 +45,7 @@ class Pool:
         self.daemons = [
             Daemon(self.engine, transport, grammar=self.grammar, clock=self.clock,
                    poll_interval=self.poll_interval, stop_event=self.stop_event,
+                   settings=self.settings,
                    answer=(index == 0))
             for index, transport in enumerate(self.transports)
         ]

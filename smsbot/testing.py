@@ -28,6 +28,7 @@ from .chat import SimulatedClock
 from .clock import parse_iso
 from .daemon import Daemon
 from .phones import local_form, normalize
+from .settings import Settings
 from .transport.memory import MemoryTransport
 
 
@@ -41,14 +42,16 @@ class Sent:
 
 
 class Conversation:
-    def __init__(self, engine: Engine, start: datetime | str = "2026-11-27T10:00:00"):
+    def __init__(self, engine: Engine, start: datetime | str = "2026-11-27T10:00:00",
+                 settings: Settings | None = None):
         self.engine = engine
         self.clock = SimulatedClock()
         self.clock.set(parse_iso(start) if isinstance(start, str) else start)
         self.transport = MemoryTransport("test")
         self.outgoing: list[Sent] = []
         self.daemon = Daemon(engine, self.transport, grammar=grammar_module.load(),
-                             clock=self.clock.now, on_sent=self._record, timer_interval=0)
+                             clock=self.clock.now, on_sent=self._record, timer_interval=0,
+                             settings=settings or Settings())  # defaults, not $SMSBOT_*
 
     def _record(self, row) -> None:
         self.outgoing.append(Sent(local_form(row.to), row.text, row.kind, row.segments,

@@ -31,6 +31,7 @@ Timer = Callable[[Session, datetime], list[Reply]]
 TIMER_MODULES: list[str] = [
     "order_timers",  # issue 4: draft expiry, seller reminder, 24 h auto-cancel
     "complaints",  # issue 5: escalation of unanswered tickets
+    "broadcasts",  # issue 6: scheduled broadcasts come due
 ]
 
 
