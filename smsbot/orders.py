@@ -26,6 +26,7 @@ from .catalog import product_by_code
 from .clock import from_db, to_db
 from .codes import ORDER_CODE_ALPHABET, ORDER_CODE_LENGTH, new_code
 from .models import Order, OrderItem, Product, Shop, SubOrder
+from .promos import active_promo
 
 MAX_QTY = 100  # per product line
 MAX_LINES = 8  # products per order: the invoice must fit 2 SMS
@@ -58,9 +59,10 @@ class Line:
 
 
 def price_for(session: Session, product: Product, now: datetime) -> int:
-    """The unit price a buyer pays now. Promotions (issue 6) extend this one function;
-    the invoice marks a price below `product.price_idr` as a promo."""
-    return product.price_idr
+    """The unit price a buyer pays now: a seller's promo price while it runs (PROMO), else
+    the list price. The invoice marks a price below `product.price_idr` as a promo."""
+    promo = active_promo(session, product.id, now)
+    return min(promo.price_idr, product.price_idr) if promo else product.price_idr
 
 
 # -- PESAN ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from smsbot import broadcasts
 from smsbot.clock import parse_iso
-from smsbot.handlers.promo import active_promo
+from smsbot.promos import active_promo
 from smsbot.models import Broadcast, Contact, OutboxMessage, PromoPrice
 from smsbot.phones import normalize
 from smsbot.settings import Settings

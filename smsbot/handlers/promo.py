@@ -13,6 +13,7 @@ from ..clock import local, to_db
 from ..context import Context
 from ..models import Contact, PromoPrice
 from ..prices import short_price
+from ..promos import active_promo  # noqa: F401  (re-exported)
 from ..router import Command
 
 
@@ -59,10 +60,3 @@ def handle(ctx: Context, cmd: Command) -> None:
                                       **values))
 
 
-def active_promo(session, product_id: int, now) -> PromoPrice | None:
-    """The promo price in force for a product at `now` (the newest), for orders and CARI."""
-    return session.exec(
-        select(PromoPrice).where(PromoPrice.product_id == product_id,
-                                 PromoPrice.starts_at <= to_db(now), PromoPrice.ends_at > to_db(now))
-        .order_by(PromoPrice.id.desc())
-    ).first()
