@@ -144,6 +144,23 @@ class Index:
         direct = [self.by_code[w.upper()] for w in query.words if w.upper() in self.by_code]
         if direct:
             return direct[:limit], []
+        candidates, scores, unknown = self.matching(query)
+        if not candidates.size or query.cheapest:
+            return candidates[:limit].tolist(), unknown
+        key = -scores * (self.size + 1) + candidates
+        if key.size > limit:
+            part = np.argpartition(key, limit)[:limit]
+            key, candidates = key[part], candidates[part]
+        return candidates[np.argsort(key, kind="stable")].tolist(), unknown
+
+    def shops_selling(self, query: Query) -> np.ndarray:
+        """Positions of the shops with at least one product matching the query."""
+        candidates, _scores, _unknown = self.matching(query)
+        return np.unique(self.shop[candidates])
+
+    def matching(self, query: Query) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Every matching product position (ascending), its rounded score, unknown words."""
+        empty = np.array([], dtype=np.int64)
         known, unknown = [], []
         for word in query.words:
             (known if self.expand(word) else unknown).append(word)
@@ -152,7 +169,7 @@ class Index:
         else:
             optional = query.optional
         if not known or not self.size:
-            return [], unknown
+            return empty, empty, unknown
         total = np.zeros(self.size, dtype=np.float32)
         matched = np.ones(self.size, dtype=bool)
         for word in known:
@@ -165,17 +182,10 @@ class Index:
             matched &= self.price <= query.max_price
         candidates = np.flatnonzero(matched)
         if not candidates.size:
-            return [], unknown
+            return empty, empty, unknown
         scores = np.rint(total[candidates]).astype(np.int64)
         keep = scores >= KEEP_RATIO * scores.max()
-        candidates, scores = candidates[keep], scores[keep]
-        if query.cheapest:
-            return candidates[:limit].tolist(), unknown
-        key = -scores * (self.size + 1) + candidates
-        if key.size > limit:
-            part = np.argpartition(key, limit)[:limit]
-            key, candidates = key[part], candidates[part]
-        return candidates[np.argsort(key, kind="stable")].tolist(), unknown
+        return candidates[keep], scores[keep], unknown
 
     def _word_scores(self, word: str) -> np.ndarray:
         score = np.zeros(self.size, dtype=np.float32)
