@@ -188,12 +188,17 @@ class Index:
         return candidates[keep], scores[keep], unknown
 
     def _word_scores(self, word: str) -> np.ndarray:
+        """0-100 per product. A word that names food somewhere in the catalog must match the
+        product itself ("rendang pedas" is not sanjai pedas from "Kota Randang"); other
+        words (a seller's name) match the shop's name."""
         score = np.zeros(self.size, dtype=np.float32)
-        for candidate, value in self.expand(word):
+        expanded = self.expand(word)
+        food = any(candidate in self.product_post for candidate, _ in expanded)
+        for candidate, value in expanded:
             post = self.product_post.get(candidate)
             if post is not None:
                 _raise(score, post, value)
-            post = self.shop_post.get(candidate)
+            post = None if food else self.shop_post.get(candidate)
             if post is not None:
                 _raise(score, post, value * SHOP_WEIGHT)
         return score
