@@ -37,13 +37,13 @@ def handle(ctx: Context, cmd: Command) -> None:
     search_reply(ctx, cmd.rest)
 
 
-def search_reply(ctx: Context, text: str) -> None:
+def search_reply(ctx: Context, text: str, index=None) -> None:
     """Answer `text` as a search (CARI, or a keyword-less message that names food)."""
     query = parse_query(text)
     if not query.words and not query.optional:
         ctx.say("cari.need_words")
         return
-    index = search_index.load(ctx.session)
+    index = index or search_index.load(ctx.session)
     positions, _unknown = index.search(query, limit=MAX_LIST)
     shown_query = query.text[:40]
     if not positions:

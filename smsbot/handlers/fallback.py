@@ -11,17 +11,16 @@ from . import cari
 def handle(ctx: Context, cmd: Command) -> None:
     if not cmd.text.strip():
         ctx.say("common.empty")
-    elif names_food(ctx, cmd.text):
-        cari.search_reply(ctx, cmd.text)
+        return
+    words = parse_query(cmd.text).words
+    index = search_index.load(ctx.session) if words else None
+    if index is not None and names_food(index, words):
+        cari.search_reply(ctx, cmd.text, index)
     else:
         ctx.say("common.help")
 
 
-def names_food(ctx: Context, text: str) -> bool:
+def names_food(index, words: list[str]) -> bool:
     """At least half of the meaningful words name a product or category we know."""
-    words = parse_query(text).words
-    if not words:
-        return False
-    index = search_index.load(ctx.session)
     food = sum(1 for word in words if index.is_food_word(word))
     return food > 0 and 2 * food >= len(words)

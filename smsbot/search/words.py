@@ -71,10 +71,15 @@ def raw_words(text: str) -> list[str]:
 
 def fold_words(text: str) -> list[str]:
     """Canonical words of a name or query, in order (duplicates kept)."""
+    return list(_fold(text))
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> tuple[str, ...]:
     t = table()
     words = [t.spellings.get(w, w) for w in (t.abbreviations.get(w, w) for w in raw_words(text))]
     if not t.phrases:
-        return words
+        return tuple(words)
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -86,7 +91,7 @@ def fold_words(text: str) -> list[str]:
         else:
             out.append(words[i])
             i += 1
-    return out
+    return tuple(out)
 
 
 @dataclass
