@@ -85,6 +85,8 @@ class Index:
             for word in words:
                 self.shop_by_word.setdefault(word, []).append(s)
         self._expand_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._lock = threading.Lock()  # the work buffers below are reused by every search
+        self._word = np.zeros(self.size, dtype=np.float32)
         self.nearby = None  # smsbot.search.nearby builds its grid here on first use
 
     # -- words ---------------------------------------------------------------------------
@@ -170,47 +172,55 @@ class Index:
             optional = query.optional
         if not known or not self.size:
             return empty, empty, unknown
-        total = np.zeros(self.size, dtype=np.float32)
-        matched = np.ones(self.size, dtype=bool)
-        for word in known:
-            score = self._word_scores(word)
-            matched &= score > 0
-            total += score
-        for word in optional:
-            total += ADDRESS_WEIGHT * self._word_scores(word)
+        parts = {word: self._parts(word) for word in known + optional}
+        driver = min(known, key=lambda w: sum(post.size for _, post in parts[w]))
+        posts = [post for _, post in parts[driver]]
+        candidates = posts[0] if len(posts) == 1 else np.unique(np.concatenate(posts))
         if query.max_price:
-            matched &= self.price <= query.max_price
-        candidates = np.flatnonzero(matched)
+            candidates = candidates[self.price[candidates] <= query.max_price]
+        total = np.zeros(candidates.size, dtype=np.float32)
+        with self._lock:
+            for word in [driver] + [w for w in known if w != driver]:
+                score = self._gather(parts[word], candidates)
+                keep = score > 0
+                candidates, total = candidates[keep], total[keep] + score[keep]
+            for word in optional:
+                total += ADDRESS_WEIGHT * self._gather(parts[word], candidates)
         if not candidates.size:
             return empty, empty, unknown
-        scores = np.rint(total[candidates]).astype(np.int64)
+        scores = np.rint(total).astype(np.int64)
         keep = scores >= KEEP_RATIO * scores.max()
         return candidates[keep], scores[keep], unknown
 
-    def _word_scores(self, word: str) -> np.ndarray:
-        """0-100 per product. A word that names food somewhere in the catalog must match the
-        product itself ("rendang pedas" is not sanjai pedas from "Kota Randang"); other
-        words (a seller's name) match the shop's name."""
-        score = np.zeros(self.size, dtype=np.float32)
+    def _parts(self, word: str) -> list[tuple[float, np.ndarray]]:
+        """(score, postings) a word may mean, lowest score first. A word that names food
+        somewhere in the catalog must match the product itself ("rendang pedas" is not
+        sanjai pedas from "Kota Randang"); other words (a seller's name) match the shop."""
         expanded = self.expand(word)
         food = any(candidate in self.product_post for candidate, _ in expanded)
+        parts = []
         for candidate, value in expanded:
             post = self.product_post.get(candidate)
             if post is not None:
-                _raise(score, post, value)
+                parts.append((value, post))
             post = None if food else self.shop_post.get(candidate)
             if post is not None:
-                _raise(score, post, value * SHOP_WEIGHT)
+                parts.append((value * SHOP_WEIGHT, post))
+        return sorted(parts, key=lambda part: part[0])
+
+    def _gather(self, parts, candidates: np.ndarray) -> np.ndarray:
+        """The word's score at each candidate, through a work buffer kept all zero."""
+        buffer = self._word
+        for value, post in parts:  # the best written last
+            buffer[post] = value
+        score = buffer[candidates]
+        for _, post in parts:
+            buffer[post] = 0
         return score
 
     def hit(self, position: int) -> Hit:
         return Hit(position, self.codes[position], self.names[position],
                    int(self.price[position]), int(self.stock[position]), int(self.shop[position]))
-
-
-def _raise(score: np.ndarray, positions: np.ndarray, value: float) -> None:
-    current = score[positions]
-    score[positions] = np.maximum(current, np.float32(value))
 
 
 # -- one index per database, rebuilt when the catalog changes -------------------------------
