@@ -34,7 +34,7 @@ def handle(ctx: Context, cmd: Command) -> None:
     if query and (query.words or query.optional):
         food = rest[:30]
         only = index.shops_selling(query)
-        if not only.size:
+        if not only.any():
             ctx.say("no_shops", food=food, place=place.name)
             return
     near = grid(index).nearest(place.lat, place.lon, NEAREST, only)

@@ -87,6 +87,7 @@ class Index:
         self._expand_cache: dict[str, tuple[tuple[str, float], ...]] = {}
         self._lock = threading.Lock()  # the work buffers below are reused by every search
         self._word = np.zeros(self.size, dtype=np.float32)
+        self._shop_masks: dict[tuple, np.ndarray] = {}
         self.nearby = None  # smsbot.search.nearby builds its grid here on first use
 
     # -- words ---------------------------------------------------------------------------
@@ -156,9 +157,18 @@ class Index:
         return candidates[np.argsort(key, kind="stable")].tolist(), unknown
 
     def shops_selling(self, query: Query) -> np.ndarray:
-        """Positions of the shops with at least one product matching the query."""
-        candidates, _scores, _unknown = self.matching(query)
-        return np.unique(self.shop[candidates])
+        """A mask over the shops: True for each with a product matching the query. Cached
+        per query: buyers ask for the same few foods all day."""
+        key = (tuple(query.words), tuple(query.optional), query.max_price)
+        mask = self._shop_masks.get(key)
+        if mask is None:
+            candidates, _scores, _unknown = self.matching(query)
+            mask = np.zeros(len(self.shop_names), dtype=bool)
+            mask[self.shop[candidates]] = True
+            if len(self._shop_masks) >= 256:
+                self._shop_masks.clear()
+            self._shop_masks[key] = mask
+        return mask
 
     def matching(self, query: Query) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Every matching product position (ascending), its rounded score, unknown words."""
