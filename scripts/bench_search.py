@@ -203,6 +203,17 @@ def main() -> None:
     print(f"CARI handler, {len(ms)} queries ({answered} with results): "
           f"p50 {pct(ms, 50):.2f} ms, p99 {pct(ms, 99):.2f} ms, max {max(ms):.2f} ms")
 
+    from smsbot.search.words import parse_query
+
+    only = []
+    for text in texts:
+        command = parse(text, grammar)
+        started = time.perf_counter()
+        index.search(parse_query(command.rest))
+        only.append((time.perf_counter() - started) * 1000)
+    print(f"index search alone (no database, no reply): p50 {pct(only, 50):.2f} ms, "
+          f"p99 {pct(only, 99):.2f} ms")
+
     names = index.names
     naive = []
     for text in texts[:args.naive]:

@@ -10,6 +10,26 @@ from smsbot.search.words import fold_words, parse_query
 BUYER = "081300000001"
 
 
+@pytest.fixture(scope="module")
+def reader_engine(tmp_path_factory):
+    """One seeded database for the read-only parametrized tests (seeding is the slow part)."""
+    from smsbot import db
+    from smsbot.seed import seed_demo
+    from tests.conftest import NOW
+
+    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('read') / 'read.db'}")
+    seed_demo(engine, NOW)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def reader(reader_engine):
+    from smsbot.testing import Conversation
+
+    return Conversation(reader_engine)
+
+
 def first_codes(conversation, text, n=3):
     reply = conversation.replies(BUYER, text)[0]
     return [part.split()[0] for part in reply.split(")")[1:n + 1]], reply
@@ -27,8 +47,8 @@ def first_codes(conversation, text, n=3):
     ("cari batih", "BT"), ("cari dakak2", "DK"), ("cari dakak dakak", "DK"),
     ("cari rendang jaguang", "RJ"), ("cari rendang pudiang rimbo", "RD"),
 ])
-def test_spelling_families_find_the_same_food(conversation, typed, code_prefix):
-    codes, reply = first_codes(conversation, typed)
+def test_spelling_families_find_the_same_food(reader, typed, code_prefix):
+    codes, reply = first_codes(reader, typed)
     assert codes and all(c.startswith(code_prefix) for c in codes), reply
 
 
@@ -37,8 +57,8 @@ def test_spelling_families_find_the_same_food(conversation, typed, code_prefix):
     ("cari pinyarem", "PY"), ("cari kacimuis", "KC"), ("cari bareh randan", "BR"),
     ("cari batiahh", "BT"), ("cari lapek bugis", "LB"), ("cari rend telur", "RT"),
 ])
-def test_typos_and_unfinished_words(conversation, typed, code_prefix):
-    codes, reply = first_codes(conversation, typed)
+def test_typos_and_unfinished_words(reader, typed, code_prefix):
+    codes, reply = first_codes(reader, typed)
     assert codes and all(c.startswith(code_prefix) for c in codes), reply
 
 

@@ -28,6 +28,7 @@ SHOP_WEIGHT = 0.7  # a word found only in the shop's name counts less than in th
 ADDRESS_WEIGHT = 0.3
 KEEP_RATIO = 0.9  # results scoring below 90% of the best are noise, not "the next best"
 PREFIX_SCORE = 90.0
+DENSE_SHARE = 16  # a word on 1/16 of all products gets a dense mask (n bytes)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Index:
         self._lock = threading.Lock()  # the work buffers below are reused by every search
         self._word = np.zeros(self.size, dtype=np.float32)
         self._shop_masks: dict[tuple, np.ndarray] = {}
+        self._dense: dict[tuple[str, str], np.ndarray] = {}
         self.nearby = None  # smsbot.search.nearby builds its grid here on first use
 
     # -- words ---------------------------------------------------------------------------
@@ -183,8 +185,8 @@ class Index:
         if not known or not self.size:
             return empty, empty, unknown
         parts = {word: self._parts(word) for word in known + optional}
-        driver = min(known, key=lambda w: sum(post.size for _, post in parts[w]))
-        posts = [post for _, post in parts[driver]]
+        driver = min(known, key=lambda w: sum(post.size for _, post, _ in parts[w]))
+        posts = [post for _, post, _ in parts[driver]]
         candidates = posts[0] if len(posts) == 1 else np.unique(np.concatenate(posts))
         if query.max_price:
             candidates = candidates[self.price[candidates] <= query.max_price]
@@ -202,7 +204,7 @@ class Index:
         keep = scores >= KEEP_RATIO * scores.max()
         return candidates[keep], scores[keep], unknown
 
-    def _parts(self, word: str) -> list[tuple[float, np.ndarray]]:
+    def _parts(self, word: str) -> list[tuple[float, np.ndarray, tuple[str, str]]]:
         """(score, postings) a word may mean, lowest score first. A word that names food
         somewhere in the catalog must match the product itself ("rendang pedas" is not
         sanjai pedas from "Kota Randang"); other words (a seller's name) match the shop."""
@@ -210,21 +212,28 @@ class Index:
         food = any(candidate in self.product_post for candidate, _ in expanded)
         parts = []
         for candidate, value in expanded:
-            post = self.product_post.get(candidate)
-            if post is not None:
-                parts.append((value, post))
-            post = None if food else self.shop_post.get(candidate)
-            if post is not None:
-                parts.append((value * SHOP_WEIGHT, post))
+            if candidate in self.product_post:
+                parts.append((value, self.product_post[candidate], ("p", candidate)))
+            if not food and candidate in self.shop_post:
+                parts.append((value * SHOP_WEIGHT, self.shop_post[candidate], ("s", candidate)))
         return sorted(parts, key=lambda part: part[0])
 
     def _gather(self, parts, candidates: np.ndarray) -> np.ndarray:
-        """The word's score at each candidate, through a work buffer kept all zero."""
+        """The word's score at each candidate. A word on many products has a dense mask
+        (read directly); others are written into a work buffer that is kept all zero."""
+        if len(parts) == 1:
+            value, post, key = parts[0]
+            if post.size >= self.size // DENSE_SHARE:
+                dense = self._dense.get(key)
+                if dense is None:
+                    dense = self._dense[key] = np.zeros(self.size, dtype=bool)
+                    dense[post] = True
+                return dense[candidates] * np.float32(value)
         buffer = self._word
-        for value, post in parts:  # the best written last
+        for value, post, _ in parts:  # the best written last
             buffer[post] = value
         score = buffer[candidates]
-        for _, post in parts:
+        for _, post, _ in parts:
             buffer[post] = 0
         return score
 
