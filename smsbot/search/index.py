@@ -150,7 +150,7 @@ class Index:
         if direct:
             return direct[:limit], []
         candidates, scores, unknown = self.matching(query)
-        if not candidates.size or query.cheapest:
+        if not candidates.size or query.cheapest or scores is None:
             return candidates[:limit].tolist(), unknown
         key = -scores * (self.size + 1) + candidates
         if key.size > limit:
@@ -173,7 +173,8 @@ class Index:
         return mask
 
     def matching(self, query: Query) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Every matching product position (ascending), its rounded score, unknown words."""
+        """Every matching product position (ascending), its rounded score (None when all
+        are equal), and the unknown words."""
         empty = np.array([], dtype=np.int64)
         known, unknown = [], []
         for word in query.words:
@@ -187,7 +188,7 @@ class Index:
         parts = {word: self._parts(word) for word in known + optional}
         driver = min(known, key=lambda w: sum(post.size for _, post, _ in parts[w]))
         posts = [post for _, post, _ in parts[driver]]
-        candidates = posts[0] if len(posts) == 1 else np.unique(np.concatenate(posts))
+        candidates = posts[0] if len(posts) == 1 else _union(posts)
         if query.max_price:
             candidates = candidates[self.price[candidates] <= query.max_price]
         total = np.zeros(candidates.size, dtype=np.float32)
@@ -200,6 +201,8 @@ class Index:
                 total += ADDRESS_WEIGHT * self._gather(parts[word], candidates)
         if not candidates.size:
             return empty, empty, unknown
+        if not optional and all(len(parts[w]) == 1 and parts[w][0][0] == 100.0 for w in known):
+            return candidates, None, unknown  # every match exact: one tier, already in order
         scores = np.rint(total).astype(np.int64)
         keep = scores >= KEEP_RATIO * scores.max()
         return candidates[keep], scores[keep], unknown
@@ -240,6 +243,12 @@ class Index:
     def hit(self, position: int) -> Hit:
         return Hit(position, self.codes[position], self.names[position],
                    int(self.price[position]), int(self.stock[position]), int(self.shop[position]))
+
+
+def _union(posts: list[np.ndarray]) -> np.ndarray:
+    """Sorted union of postings (np.unique's hash path is ~30x slower here)."""
+    merged = np.sort(np.concatenate(posts))
+    return merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
 
 
 # -- one index per database, rebuilt when the catalog changes -------------------------------
