@@ -224,6 +224,10 @@ def main() -> None:
           f"p50 {pct(naive, 50):.1f} ms, p99 {pct(naive, 99):.1f} ms")
     print(f"ratio naive/index: p50 x{pct(naive, 50) / pct(ms, 50):.0f}, "
           f"p99 x{pct(naive, 99) / pct(ms, 99):.0f}")
+    import resource
+
+    print(f"process peak RSS (python, libraries, SQLite cache, the index): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":
