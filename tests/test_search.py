@@ -209,3 +209,16 @@ def test_report_searches_cli(cli_env):
     assert rows[1].split()[:2] == ["3", "2"] and rows[1].endswith("pizza")
     assert rows[2].split()[:2] == ["1", "1"] and rows[2].endswith("bakso")
     assert len(rows) == 3
+
+
+def test_bulk_sql_changes_are_seen_after_catalog_changed(conversation, seeded):
+    from sqlalchemy import update
+
+    from smsbot.search.version import catalog_changed
+
+    assert conversation.replies(BUYER, "cari batiah")[0].startswith("1)BT02 Batiah isi 18 9rb")
+    with Session(seeded) as session:
+        session.exec(update(Product).where(Product.code == "BT02").values(stock=0))
+        catalog_changed(session)  # bulk SQL bypasses the flush listener
+        session.commit()
+    assert conversation.replies(BUYER, "cari batiah")[0].startswith("1)BT01 Batiah isi 20 10rb")

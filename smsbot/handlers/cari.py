@@ -92,7 +92,7 @@ def _line(number: int, row: Row, level: int) -> str:
     if level >= 1:
         shop = short_shop(shop, name)
     if level >= 2:
-        name, shop = _cut(name, 22), _cut(shop, 14)
+        name, shop = cut_words(name, 22), cut_words(shop, 14)
     stock = "" if row.in_stock else " (habis)"
     return f"{number}){row.code} {name} {short_price(row.price)} {shop}{stock}"
 
@@ -109,7 +109,7 @@ def short_shop(shop: str, product: str) -> str:
     return " ".join(words[-2:]) if words else shop
 
 
-def _cut(text: str, width: int) -> str:
+def cut_words(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[:width].rsplit(" ", 1)[0]

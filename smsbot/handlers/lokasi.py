@@ -13,7 +13,7 @@ from ..router import Command
 from ..search import index as search_index
 from ..search.nearby import distance_text, grid, is_open
 from ..search.words import parse_query
-from .cari import SMS_LIMIT, _cut, short_shop
+from .cari import SMS_LIMIT, cut_words, short_shop
 
 NEAREST = 3
 _NUMBER = re.compile(r"\bNo\.?\s*", re.I)
@@ -55,9 +55,9 @@ def _line(ctx: Context, index, near, number: int, level: int, food: str) -> str:
     shop = index.shop_names[near.shop]
     address = short_address(index.shop_address[near.shop])
     if level >= 1:
-        shop, address = short_shop(shop, food), _cut(address, 18)
+        shop, address = short_shop(shop, food), cut_words(address, 18)
     if level >= 2:
-        shop, address = _cut(shop, 14), _cut(address, 12)
+        shop, address = cut_words(shop, 14), cut_words(address, 12)
     if level >= 3:
         address = ""
     status = is_open(index.shop_hours[near.shop], ctx.now)
