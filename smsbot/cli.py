@@ -320,3 +320,6 @@ main.add_command(cli_crm.complaints); main.add_command(cli_crm.shops); main.add_
 
 from . import cli_broadcast  # noqa: E402  (issue 6)
 main.add_command(cli_broadcast.broadcast)
+
+from . import cli_search  # noqa: E402  (issue 3: `smsbot report searches`)
+cli_crm.report.add_command(cli_search.searches)

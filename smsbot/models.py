@@ -273,3 +273,25 @@ class PromoPrice(SQLModel, table=True):
     ends_at: datetime
     broadcast_id: Optional[int] = Field(default=None, foreign_key="broadcast.id")
     created_at: datetime
+
+
+# --- Search and places (CARI, LOKASI; issue 3) ----------------------------------------------
+
+
+class CatalogVersion(SQLModel, table=True):
+    """One row (id 1) whose `version` goes up whenever a product or shop changes, so every
+    process's in-memory search index notices with one cheap query (smsbot.search.version)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = 0
+    updated_at: Optional[datetime] = None
+
+
+class SearchMiss(SQLModel, table=True):
+    """A CARI that found nothing: demand nobody serves yet (`smsbot report searches`)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    query: str = Field(index=True)  # folded words, e.g. "rendang kapau"
+    text: str = ""  # as typed
+    phone: str = Field(default="", index=True)
+    created_at: datetime = Field(index=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from .clock import to_db
-from .models import PromoPrice
+from .models import Product, PromoPrice
 
 
 def active_promo(session, product_id: int, now) -> PromoPrice | None:
@@ -15,3 +15,16 @@ def active_promo(session, product_id: int, now) -> PromoPrice | None:
                                  PromoPrice.starts_at <= to_db(now), PromoPrice.ends_at > to_db(now))
         .order_by(PromoPrice.id.desc())
     ).first()
+
+
+def active_prices(session, codes: list[str], now) -> dict[str, int]:
+    """Promo prices in force now by product code (upper case), for the few codes given."""
+    if not codes:
+        return {}
+    rows = session.exec(
+        select(Product.code_key, PromoPrice.price_idr).join(Product, Product.id == PromoPrice.product_id)
+        .where(col(Product.code_key).in_([c.upper() for c in codes]),
+               PromoPrice.starts_at <= to_db(now), PromoPrice.ends_at > to_db(now))
+        .order_by(PromoPrice.id)
+    ).all()
+    return {code: price for code, price in rows}  # the newest promo wins

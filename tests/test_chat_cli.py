@@ -22,11 +22,11 @@ def test_output_shape_and_state_between_runs(cli_env):
     assert done.returncode == 0, done.stderr
     assert out == [{"to": "+6281300000001", "text": out[0]["text"], "segments": 1,
                     "encoding": "gsm7", "kind": "reply"}]
-    assert out[0]["text"].startswith("1)RT02 ")
+    assert out[0]["text"].startswith("1)RT03 ")
     # a second run continues the same list: state lives in the database
     _, out = chat(cli_env, {"from": "+6281300000001", "text": "lagi",
                             "at": "2026-11-27T10:05:00+07:00"})
-    assert out[0]["text"].startswith("3)RT07 ")
+    assert out[0]["text"].startswith("4)RT07 ")
 
 
 def test_at_only_lines_bad_lines_and_ignored_senders(cli_env):

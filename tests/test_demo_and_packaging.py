@@ -13,7 +13,7 @@ def test_demo_without_a_terminal_plays_a_conversation_and_exits_0(tmp_path, cli_
     out = done.stdout
     assert "28 toko, 84 produk" in out
     assert "081300000001 > cari rendang telur" in out
-    assert "081300000001 < 1)RT02 Rendang Telur 250g 19rb" in out
+    assert "081300000001 < 1)RT03 Randang Talua 250g 18rb" in out
     assert "TELKOMSEL > Promo paket data 10GB\n   (tidak ada balasan)" in out
     assert (tmp_path / "demo" / "smsbot.db").is_file()
     log = (tmp_path / "demo" / "gammu.log").read_text()

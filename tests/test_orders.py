@@ -74,7 +74,7 @@ def test_multi_shop_order_from_a_cari_list_with_delivery(conversation, seeded, f
         ros.payment_info = "Transfer BRI 0123-01-000123-50-1 a.n. Ros"
         session.add(ros)
         session.commit()
-    conversation.replies(BUYER, "CARI rendang telur")  # 1)RT02 Rendang Amak Ida ...
+    conversation.replies(BUYER, "CARI rendang telur amak ida")  # 1)RT02 Rendang Amak Ida
     sent = conversation.send(BUYER, "PESAN 1 3, GL01 x1 RT01")
     assert [s.text for s in sent] == [
         "Faktur AB3CD4: Rendang Amak Ida: RT02 Rendang Telur 250g 3x19rb; Galamai Ibu Ros: GL01 "

@@ -15,3 +15,12 @@ def test_promo_price_applies_to_orders_while_it_runs(conversation):
     conversation.send("081300000001", "BATAL")
     after = invoice(conversation, "2026-12-01T10:00")[0]
     assert "(promo)" not in after and "50rb" in after
+
+
+def test_cari_shows_the_promo_price_while_it_runs(conversation):
+    conversation.at("2026-11-27T09:00")
+    conversation.send("081266104512", "PROMO RT01 20 3")
+    conversation.at("2026-11-28T10:00")
+    assert "RT01 Rendang Telur 250g 20rb" in conversation.replies("081300000001", "CARI RT01")[0]
+    conversation.at("2026-12-01T10:00")
+    assert "RT01 Rendang Telur 250g 25rb" in conversation.replies("081300000001", "CARI RT01")[0]

@@ -6,7 +6,7 @@ from .. import state
 from ..catalog import product_by_code
 from ..context import Context
 from ..router import Command
-from .cari import PAGE, render_page
+from .cari import PAGE, Row, render_page
 
 
 def handle(ctx: Context, cmd: Command) -> None:
@@ -18,8 +18,10 @@ def handle(ctx: Context, cmd: Command) -> None:
     if offset >= len(codes):
         ctx.say("end", query=last.get("query", ""))
         return
-    rows = [found for code in codes[offset:offset + PAGE] if (found := product_by_code(ctx.session, code))]
+    rows = [Row(p.code, p.name, p.price_idr, p.stock > 0, s.name, s.id)
+            for code in codes[offset:offset + PAGE] if (found := product_by_code(ctx.session, code))
+            for p, s in [found]]
     text, shown = render_page(ctx, rows, start=offset + 1, more=offset + PAGE < len(codes))
-    last["offset"] = offset + shown
+    last["offset"] = offset + max(shown, 1)
     state.put(ctx.session, ctx.sender, "last_list", last, ctx.now)
     ctx.reply(text)

@@ -8,9 +8,17 @@ from ..models import Order, Shop, SubOrder
 from ..order_steps import money, payment_text, seller_step, tell_buyer, where
 from ..order_texts import lang_of
 from ..router import Command
+from . import fallback
+
+
+# "terima kasih" (thank you) is the commonest SMS a buyer sends after an answer.
+THANKS = {"kasih", "ksh", "kasi", "kaseh", "kasih.", "kasih!", "kasihh"}
 
 
 def handle(ctx: Context, cmd: Command) -> None:
+    if cmd.args and cmd.args[0].lower() in THANKS:
+        fallback.handle(ctx, cmd)
+        return
     seller_step(ctx, cmd, ("pending",), _accept)
 
 

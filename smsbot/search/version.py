@@ -1,0 +1,43 @@
+"""The catalog version: how an in-memory index knows the products or shops changed.
+
+Any flush that adds, changes or deletes a Product or Shop bumps the one-row CatalogVersion
+table in the same transaction (a listener on every Session, registered when smsbot.db is
+imported). Code that changes the catalog with bulk SQL (`update(Product)...`) must call
+`catalog_changed(session)` itself. Readers call `stamp(session)`: one cheap query per search.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, insert, text, update
+from sqlalchemy.orm import Session as OrmSession
+
+from ..clock import utcnow
+from ..models import CatalogVersion, Product, Shop
+
+
+def catalog_changed(session) -> None:
+    """Mark the catalog as changed (call after bulk SQL on products or shops)."""
+    _bump(session.connection())
+
+
+def _bump(connection) -> None:
+    table = CatalogVersion.__table__
+    done = connection.execute(update(table).where(table.c.id == 1).values(
+        version=table.c.version + 1, updated_at=utcnow()))
+    if not done.rowcount:
+        connection.execute(insert(table).values(id=1, version=1, updated_at=utcnow()))
+
+
+def stamp(session) -> tuple:
+    """(version, newest product id, newest shop id): equal stamps, same catalog."""
+    return tuple(session.connection().execute(text(
+        "SELECT (SELECT version FROM catalogversion WHERE id = 1),"
+        " (SELECT max(id) FROM product), (SELECT max(id) FROM shop)")).one())
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _after_flush(session, _flush_context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, (Product, Shop)):
+            _bump(session.connection())
+            return

@@ -1,0 +1,116 @@
+"""LOKASI: nearest shops from a kelurahan, an old name, a landmark or lat,lon."""
+
+import pytest
+
+from smsbot.gazetteer import find_place
+from smsbot.search.nearby import distance_text
+
+BUYER = "081300000001"
+
+
+@pytest.fixture(scope="module")
+def reader_engine(tmp_path_factory):
+    """One seeded database for the read-only parametrized tests (seeding is the slow part)."""
+    from smsbot import db
+    from smsbot.seed import seed_demo
+    from tests.conftest import NOW
+
+    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('read') / 'read.db'}")
+    seed_demo(engine, NOW)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def reader(reader_engine):
+    from smsbot.testing import Conversation
+
+    return Conversation(reader_engine)
+NEAR_IBUH = ("Dekat Pasar Ibuh: 1)Teh Talua Ajo Dedi 370 m Pasar Ibuh Blok B buka "
+             "2)Galamai Mak Sari 440 m Jl Jambu 22 buka 3)Kue Bawang Bundo Sari 640 m Jl Labuah buka")
+
+
+def test_nearest_shops_from_a_landmark_with_distance_address_and_open(conversation):
+    conversation.check(f"""
+        {BUYER} > LOKASI Pasar Ibuh
+        {BUYER} < {NEAR_IBUH}
+    """)
+
+
+@pytest.mark.parametrize("typed", ["lokasi pasar ibuah", "lokasi pasa ibuh", "lokasi pasa ibua",
+                                   "Lokasi#Pasar#Ibuh", "lok dekat pasar ibuh", "LOKASI PASAR IBUH"])
+def test_place_spellings(reader, typed):
+    assert reader.replies(BUYER, typed) == [NEAR_IBUH]
+
+
+@pytest.mark.parametrize("typed,place", [
+    ("ibuh", "Ibuah"), ("kel. labuh basilang", "Labuah Basilang"),
+    ("tanjung pauh", "Tanjuang Pauh"), ("sei durian", "Sungai Durian"),
+    ("kampuang randang", "Kampung Rendang"), ("jl tan malaka", "Kampung Rendang"),
+    ("terminal koto nan IV", "Terminal Koto Nan Ampek"), ("padang tangah", "Padangtongah Balainanduo"),
+    ("padang tangah payobadar", "Padang Tangah Payobadar"),  # longest name wins
+    ("sungai durain", "Sungai Durian"), ("payobasuang", "Payobasung"), ("tiakar", "Tiakar"),
+    ("padang tiakar", "Padang Tiakar"), ("kapalo koto dibalai", "Kapalo Koto Dibalai"),
+])
+def test_place_names_old_names_and_typos(typed, place):
+    found, rest = find_place(typed)
+    assert found is not None and found.name == place and rest == ""
+
+
+def test_coordinates_in_both_notations(conversation):
+    conversation.check(f"""
+        {BUYER} > LOKASI -0.2245,100.6530
+        {BUYER} <~ Dekat -0.2245,100.6530: 1)Batiah Nek Ani 120 m Jl Merapi 33 buka
+        {BUYER} > lokasi -0,2245 100,6530 batiah
+        {BUYER} < Batiah dekat -0.2245,100.6530: 1)Nek Ani 120 m Jl Merapi 33 buka 2)Kota Randang 1,2 km Jl Sudirman 55 buka 3)Uni Jus 1,9 km Jl Padang Alai 11 buka
+    """)
+
+
+def test_product_words_keep_only_shops_that_sell_it(conversation):
+    conversation.check(f"""
+        {BUYER} > LOKASI Ibuh galamai
+        {BUYER} < Galamai dekat Ibuah: 1)Mak Sari 440 m Jl Jambu 22 buka 2)Ibu Ros 1,2 km Jl Latsitarda 5 buka 3)Kota Randang 1,5 km Jl Sudirman 55 buka
+        {BUYER} > lokasi sungai durian randang talua
+        {BUYER} <~ Randang talua dekat Sungai Durian: 1)Uni Yet 10 m Jl Tan Malaka 8 buka
+        {BUYER} > lokasi tanjung pauh teh talua
+        {BUYER} < Teh talua dekat Tanjuang Pauh: 1)Teh Talua Ajo Dedi 1,1 km Pasar Ibuh Blok B 3 buka
+        {BUYER} > lokasi ibuh pizza
+        {BUYER} < Maaf, belum ada toko pizza yang tercatat dekat Ibuah. Coba: CARI pizza
+    """)
+
+
+def test_closed_shops_are_marked_in_payakumbuh_time(conversation):
+    # 21:30 WIB: the tea stall (10:00-22:00) is open, the galamai makers (08:00-21:00) closed
+    conversation.check(f"""
+        @ 2026-11-27T21:30
+        {BUYER} > LOKASI Pasar Ibuh
+        {BUYER} < Dekat Pasar Ibuh: 1)Teh Talua Ajo Dedi 370 m Pasar Ibuh Blok B buka 2)Galamai Mak Sari 440 m Jl Jambu 22 tutup 3)Kue Bawang Bundo Sari 640 m Jl Labuah tutup
+        @ 2026-11-28T06:30
+        {BUYER} > LOKASI terminal
+        {BUYER} < Dekat Terminal Koto Nan Ampek: 1)Pinyaram Amak 190 m Jl Terminal 2)Sanjai Amak 1,3 km Jl Kubu tutup 3)Rendang Bundo 1,8 km Jl Soekarno- tutup
+    """)
+    # PYR1 gave no hours: neither "buka" nor "tutup" after it
+
+
+def test_unknown_place_and_missing_place(conversation):
+    conversation.check(f"""
+        {BUYER} > LOKASI atlantis
+        {BUYER} < Maaf, tempat atlantis tidak dikenal. Contoh: LOKASI Pasar Ibuh, LOKASI Ibuah rendang, LOKASI -0.2245,100.6530
+        {BUYER} > lokasi
+        {BUYER} < Ketik LOKASI <tempat> [makanan]. Contoh: LOKASI Pasar Ibuh galamai
+    """)
+
+
+def test_distances_read_the_indonesian_way():
+    assert [distance_text(m) for m in (3, 347, 1234, 9960, 14_200)] == \
+        ["10 m", "350 m", "1,2 km", "10,0 km", "14 km"]
+
+
+def test_every_lokasi_reply_is_one_gsm7_sms(conversation):
+    for text in ["lokasi pasar ibuh", "lokasi padang tangah payobadar rendang telur pedas",
+                 "lokasi kapalo koto dibalai", "lokasi lembah harau", "lokasi 1.5,101.2",
+                 "lokasi sawah padang aua kuniang kerupuk jangek", "lokasi " + "x" * 300,
+                 "lokasi masjid gadang sanjai balado pedas", "lokasi smkn 2 pinyaram"]:
+        conversation.send(BUYER, text)
+    for sent in conversation.outgoing:
+        assert sent.encoding == "gsm7" and sent.segments == 1 and len(sent.text) <= 160, sent
