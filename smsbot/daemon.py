@@ -47,11 +47,17 @@ class Daemon:
     clock: Callable[[], datetime] = utcnow
     poll_interval: float = 2.0
     timer_interval: float = 10.0
+    record_batch: int = 200  # incoming SMS stored per transaction
     send_batch: int = 50  # sends per step before looking at the inbox again
+    # While a send backlog remains, look at the modem inbox at most this often: on a real
+    # modem a status query is a serial round trip, on the dummy it scans the folder.
+    receive_interval: float = 5.0
     on_sent: Callable[[object], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     _last_timers: float = field(default=0.0, init=False)
     _recovered: bool = field(default=False, init=False)
+    _last_receive: float = field(default=float("-inf"), init=False)
+    _backlog: bool = field(default=False, init=False)
 
     def recover(self) -> None:
         with Session(self.engine) as session:
@@ -64,7 +70,9 @@ class Daemon:
         if not self._recovered:
             self.recover()
         result = StepResult()
-        self._receive(result)
+        if not self._backlog or time.monotonic() - self._last_receive >= self.receive_interval:
+            self._last_receive = time.monotonic()
+            self._receive(result)
         result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar)
         if force_timers or time.monotonic() - self._last_timers >= self.timer_interval:
             self._last_timers = time.monotonic()
@@ -78,37 +86,48 @@ class Daemon:
         except TransportError as exc:
             log.error("modem %s: %s", self.transport.name, exc)
             return
-        for sms in incoming:
-            stored = ingest.record(self.engine, sms, self.clock(), modem=self.transport.name)
-            if stored is None:
-                result.duplicates += 1
-            else:
-                result.received += 1
-            try:
-                self.transport.delete(sms)  # only after the commit above
-            except TransportError as exc:
-                log.error("modem %s: %s (the dedupe key keeps it from a second answer)",
-                          self.transport.name, exc)
+        for start in range(0, len(incoming), self.record_batch):
+            batch = incoming[start:start + self.record_batch]
+            stored = ingest.record_many(self.engine, batch, self.clock(), modem=self.transport.name)
+            result.duplicates += stored.count(None)
+            result.received += len(stored) - stored.count(None)
+            for sms in batch:
+                try:
+                    self.transport.delete(sms)  # only after the commit above
+                except TransportError as exc:
+                    log.error("modem %s: %s (the dedupe key keeps it from a second answer)",
+                              self.transport.name, exc)
 
     def _send(self, result: StepResult) -> None:
-        for _ in range(self.send_batch):
-            if self.stop_event.is_set():
-                return
-            with Session(self.engine, expire_on_commit=False) as session:
-                row = outbox.claim_next(session, self.clock())
-                if row is None:
-                    return
+        """Send due rows, most urgent first. Each row is committed `sending` before its modem
+        call; that commit also carries the previous row's outcome (`sent`/retry), which
+        saves one commit per SMS without widening the window in which a crash can send
+        twice (nothing but Python runs between a modem call and the next commit)."""
+        sent_rows = []
+        with Session(self.engine, expire_on_commit=False) as session:
+            rows = outbox.due(session, self.clock(), self.send_batch)
+            for row in rows:
+                if self.stop_event.is_set():
+                    break
+                outbox.claim(session, row, self.clock())
+                session.commit()
                 try:
                     reference = self.transport.send(row.to, row.text, reference=row.id)
                 except TransportError as exc:
                     log.error("send #%s to %s failed: %s", row.id, row.to, exc)
-                    outbox.mark_failed(session, row, str(exc), self.clock(), permanent=exc.permanent)
+                    outbox.mark_failed(session, row, str(exc), self.clock(),
+                                       permanent=exc.permanent, commit=False)
                     result.failed += 1
                     continue
-                outbox.mark_sent(session, row, reference, self.clock(), modem=self.transport.name)
+                outbox.mark_sent(session, row, reference, self.clock(),
+                                 modem=self.transport.name, commit=False)
                 result.sent += 1
-                if self.on_sent:
-                    self.on_sent(row)
+                sent_rows.append(row)
+            session.commit()
+        self._backlog = len(rows) == self.send_batch
+        if self.on_sent:
+            for row in sent_rows:
+                self.on_sent(row)
 
     def idle(self) -> bool:
         with Session(self.engine) as session:

@@ -62,8 +62,26 @@ def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
     return row
 
 
+def due(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
+    """The next `limit` due rows, most urgent first (one query for a whole send batch)."""
+    return list(session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "queued", _due(now))
+        .order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
+        .limit(limit)
+    ).all())
+
+
+def claim(session: Session, row: OutboxMessage, now: datetime) -> None:
+    """Mark `row` `sending`; the caller commits before the modem call."""
+    row.status = "sending"
+    row.attempts += 1
+    row.sending_at = to_db(now)
+    session.add(row)
+
+
 def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetime,
-              modem: str = "") -> None:
+              modem: str = "", *, commit: bool = True) -> None:
     row.status = "sent"
     row.modem_ref = reference
     row.sent_at = to_db(now)
@@ -71,11 +89,12 @@ def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetim
         row.modem = modem
     row.error = ""
     session.add(row)
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
-                *, permanent: bool = False) -> None:
+                *, permanent: bool = False, commit: bool = True) -> None:
     """Retry with backoff up to MAX_ATTEMPTS; then (or at once, if permanent) `failed`.
     A failing number is pushed back, so it never blocks the rest of the queue."""
     row.error = error[:500]
@@ -85,7 +104,8 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
         row.status = "queued"
         row.not_before = to_db(now + RETRY_BACKOFF[min(row.attempts, len(RETRY_BACKOFF)) - 1])
     session.add(row)
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def requeue_interrupted(session: Session) -> int:
