@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -134,11 +135,22 @@ def process_batch(engine: Engine, inbound_ids: list[int], now: datetime, grammar
             .order_by(InboundMessage.id)
         ).all()
         contacts.preload(session, [row.sender_e164 for row in rows])
+        answered: list[tuple[InboundMessage, list]] = []
         try:
             for row in rows:
                 if row.status == "pending":
-                    replies = core.handle_message(row.sender, row.text, now, session, grammar)
-                    _finish(session, row, replies, now)
+                    answered.append((row, core.handle_message(row.sender, row.text, now, session,
+                                                              grammar)))
+            # Written after the handlers, in two statements for the whole batch; handlers
+            # never read the outbox or the inbound table, so none of them misses a row.
+            outbox.enqueue_many(session, [(reply, row.id, row.modem)
+                                          for row, replies in answered for reply in replies], now)
+            if answered:
+                table = InboundMessage.__table__
+                session.execute(
+                    update(table).where(table.c.id == bindparam("row_id"))
+                    .values(status="processed", processed_at=to_db(now), note=""),
+                    [{"row_id": row.id} for row, _replies in answered])
             session.commit()
             return len(inbound_ids)
         except Exception:  # noqa: BLE001 - retried one by one below, where it is logged
