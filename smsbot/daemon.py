@@ -48,7 +48,7 @@ class Daemon:
     poll_interval: float = 2.0
     timer_interval: float = 10.0
     record_batch: int = 200  # incoming SMS stored per transaction
-    send_batch: int = 50  # sends per step before looking at the inbox again
+    send_batch: int = 200  # sends per step (at most receive_interval long) before the inbox
     # While a send backlog remains, look at the modem inbox at most this often: on a real
     # modem a status query is a serial round trip, on the dummy it scans the folder.
     receive_interval: float = 5.0
@@ -104,10 +104,14 @@ class Daemon:
         saves one commit per SMS without widening the window in which a crash can send
         twice (nothing but Python runs between a modem call and the next commit)."""
         sent_rows = []
+        started = time.monotonic()
+        stopped_early = False
         with Session(self.engine, expire_on_commit=False) as session:
             rows = outbox.due(session, self.clock(), self.send_batch)
             for row in rows:
-                if self.stop_event.is_set():
+                # A real modem sends a few SMS a minute: look at the inbox between them.
+                if self.stop_event.is_set() or time.monotonic() - started >= self.receive_interval:
+                    stopped_early = True
                     break
                 outbox.claim(session, row, self.clock())
                 session.commit()
@@ -124,7 +128,7 @@ class Daemon:
                 result.sent += 1
                 sent_rows.append(row)
             session.commit()
-        self._backlog = len(rows) == self.send_batch
+        self._backlog = stopped_early or len(rows) == self.send_batch
         if self.on_sent:
             for row in sent_rows:
                 self.on_sent(row)
@@ -137,8 +141,12 @@ class Daemon:
         """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return)."""
         self._install_signal_handlers()
         log.info("smsbot running on modem %s", self.transport.name)
+        busy = False
         while not self.stop_event.is_set():
-            result = self.step(force_timers=until_idle)
+            # --until-idle runs the timers before it decides it is idle, not at every step
+            # of a backlog (they still run every timer_interval).
+            result = self.step(force_timers=until_idle and not busy)
+            busy = result.busy
             if result.busy:
                 log.info("received %d, answered %d, sent %d, failed %d", result.received,
                          result.answered, result.sent, result.failed)
