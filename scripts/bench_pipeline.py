@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Pipeline throughput: smsbot's daemon against the classic gammu-smsd + RunOnReceive setup.
 
-    scripts/bench_pipeline.py [--n 2000] [--peer-n N|all] [--skip-peer] [--profile]
+    scripts/bench_pipeline.py [--n 2000] [--peer-n 200|all] [--skip-peer] [--profile]
 
 Both sides get the same SMS (a tenth multipart) in a Gammu dummy modem folder and answer
 them on the seeded demo catalog; both are measured the same way from outside: wall time
@@ -337,8 +337,9 @@ def _peer_done(base: Path, db_path: Path, n: int) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="SMS for our daemon (default 2000)")
-    parser.add_argument("--peer-n", default="all",
-                        help="SMS for the peer: 'all' (the same N) or the first K of them")
+    parser.add_argument("--peer-n", default="200",
+                        help="SMS for the peer: the first K of the same messages (default 200: "
+                             "about a second each), or 'all'")
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--profile", action="store_true",
                         help="run ours under pyinstrument; the profile goes to WORKDIR/profile.txt")
