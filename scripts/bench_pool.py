@@ -33,6 +33,7 @@ from smsbot import db  # noqa: E402
 from smsbot.dummy_modem import drop_sms, write_config  # noqa: E402
 from smsbot.seed import seed_demo  # noqa: E402
 from smsbot.clock import utcnow  # noqa: E402
+from tests.gammu_log import messages as logged_messages  # noqa: E402
 
 MIX = ["CARI galamai", "BANTUAN", "cari rendang telur", "halo", "CARI sanjai balado",
        "LAGI", "cari pisang salai", "brp harga batiah"]
@@ -92,17 +93,8 @@ def load_modems(work: Path, names: list[str], total: int) -> dict[str, Path]:
 
 
 def sends_in_log(log: Path) -> list[str]:
-    """Recipients of whole messages (a multipart reply counts once: its last part)."""
-    recipients, text_ = [], log.read_text(errors="replace") if log.exists() else ""
-    for block in text_.split("Entering GSM_SendSMS")[1:]:
-        line = next((l for l in block.splitlines() if l.startswith("Recipient number")), "")
-        udh = block.split("UDH, length 6\n\n", 1)
-        if len(udh) == 2:
-            parts = udh[1].split()[0:11:2]  # "05 |00 |03 |RR |TT |PP"
-            if len(parts) >= 6 and parts[4] != parts[5]:
-                continue
-        recipients.append(line.split('"')[1] if '"' in line else "")
-    return recipients
+    """Recipients of whole messages in Gammu's log (multipart joined)."""
+    return [to for to, _text in logged_messages(log)] if log.exists() else []
 
 
 def run(label: str, server: str, daemons: list[list[str]], total: int, work: Path) -> dict:

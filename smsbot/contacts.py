@@ -7,7 +7,7 @@ import hmac
 import os
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .clock import to_db
 from .models import Contact
@@ -16,6 +16,9 @@ ROLES = ("buyer", "seller", "admin")
 
 
 def find(session: Session, phone: str) -> Contact | None:
+    known = session.info.get(_PRELOADED, {}).get(phone)
+    if known is not None and known in session:
+        return known
     return session.exec(select(Contact).where(Contact.phone == phone)).first()
 
 
@@ -25,7 +28,21 @@ def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
         contact = Contact(phone=phone, created_at=to_db(now))
         session.add(contact)
         session.flush()
+        session.info.get(_PRELOADED, {})[phone] = contact
     return contact
+
+
+def preload(session: Session, phones) -> None:
+    """Load the contacts of many phones in one query, for a batch of SMS answered in one
+    session; `find` then answers from them (a deleted one is no longer in the session)."""
+    cache = session.info.setdefault(_PRELOADED, {})
+    wanted = sorted({p for p in phones if p and p not in cache})
+    for start in range(0, len(wanted), 500):
+        for contact in session.exec(select(Contact).where(col(Contact.phone).in_(wanted[start:start + 500]))):
+            cache[contact.phone] = contact
+
+
+_PRELOADED = "smsbot.contacts"
 
 
 def upsert(session: Session, phone: str, now: datetime, *, role: str | None = None,

@@ -50,13 +50,19 @@ class Daemon:
     clock: Callable[[], datetime] = utcnow
     poll_interval: float = 2.0
     timer_interval: float = 10.0
-    send_batch: int = 50  # sends per step before looking at the inbox again
+    record_batch: int = 200  # incoming SMS stored per transaction
+    send_batch: int = 200  # sends per step (at most receive_interval long) before the inbox
+    # While a send backlog remains, look at the modem inbox at most this often: on a real
+    # modem a status query is a serial round trip, on the dummy it scans the folder.
+    receive_interval: float = 5.0
     answer: bool = True  # answer stored SMS and run timers (off for extra modems in a pool)
     on_sent: Callable[[object], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     settings: Settings = field(default_factory=Settings.from_env)
     _last_timers: float = field(default=0.0, init=False)
     _recovered: bool = field(default=False, init=False)
+    _last_receive: float = field(default=float("-inf"), init=False)
+    _backlog: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.policy = SendPolicy(self.settings)
@@ -77,7 +83,9 @@ class Daemon:
         if not self._recovered:
             self.recover()
         result = StepResult()
-        self._receive(result)
+        if not self._backlog or time.monotonic() - self._last_receive >= self.receive_interval:
+            self._last_receive = time.monotonic()
+            self._receive(result)
         if self.answer:
             result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar)
         if self.answer and (force_timers or time.monotonic() - self._last_timers >= self.timer_interval):
@@ -92,41 +100,65 @@ class Daemon:
         except TransportError as exc:
             log.error("modem %s: %s", self.transport.name, exc)
             return
-        for sms in incoming:
-            stored = ingest.record(self.engine, sms, self.clock(), modem=self.transport.name)
-            if stored is None:
-                result.duplicates += 1
-            else:
-                result.received += 1
-            try:
-                self.transport.delete(sms)  # only after the commit above
-            except TransportError as exc:
-                log.error("modem %s: %s (the dedupe key keeps it from a second answer)",
-                          self.transport.name, exc)
+        for start in range(0, len(incoming), self.record_batch):
+            batch = incoming[start:start + self.record_batch]
+            stored = ingest.record_many(self.engine, batch, self.clock(), modem=self.transport.name)
+            result.duplicates += stored.count(None)
+            result.received += len(stored) - stored.count(None)
+            for sms in batch:
+                try:
+                    self.transport.delete(sms)  # only after the commit above
+                except TransportError as exc:
+                    log.error("modem %s: %s (the dedupe key keeps it from a second answer)",
+                              self.transport.name, exc)
 
     def _send(self, result: StepResult) -> None:
-        for _ in range(self.send_batch):
-            if self.stop_event.is_set():
-                return
+        """Send due rows, most urgent first. Each row is committed `sending` before its modem
+        call; that commit also carries the previous row's outcome (`sent`/retry), which
+        saves one commit per SMS without widening the window in which a crash can send
+        twice (nothing but Python runs between a modem call and the next commit).
+
+        A row is ours only if its conditional claim matched (other modem threads and daemons
+        read the same queue). Broadcast rows also wait for quiet hours and the throttle, and
+        pass the buyer's checks (opt-out, daily cap) first."""
+        sent_rows = []
+        started = time.monotonic()
+        stopped_early = False
+        modem = self.transport.name
+        with Session(self.engine, expire_on_commit=False) as session:
             now = self.clock()
-            with Session(self.engine, expire_on_commit=False) as session:
-                row = outbox.claim_next(session, now, modem=self.transport.name,
-                                        broadcasts=self._broadcasts_may_go(now),
-                                        admit=self.policy.admit)
-                if row is None:
-                    return
+            rows = outbox.due(session, now, self.send_batch, modem,
+                              broadcasts=self.policy.broadcasts_open(now))
+            for row in rows:
+                # A real modem sends a few SMS a minute: look at the inbox between them.
+                if self.stop_event.is_set() or time.monotonic() - started >= self.receive_interval:
+                    stopped_early = True
+                    break
+                now = self.clock()
+                if row.kind == "broadcast" and not (self._broadcasts_may_go(now)
+                                                    and self.policy.admit(session, row, now)):
+                    continue  # left queued, or skipped/deferred (committed with the next claim)
+                if not outbox.claim(session, row, now, modem):
+                    continue
+                session.commit()
                 self.throttle.record(now)
                 try:
                     reference = self.transport.send(row.to, row.text, reference=row.id)
                 except TransportError as exc:
                     log.error("send #%s to %s failed: %s", row.id, row.to, exc)
-                    outbox.mark_failed(session, row, str(exc), self.clock(), permanent=exc.permanent)
+                    outbox.mark_failed(session, row, str(exc), self.clock(),
+                                       permanent=exc.permanent, commit=False)
                     result.failed += 1
                     continue
-                outbox.mark_sent(session, row, reference, self.clock(), modem=self.transport.name)
+                outbox.mark_sent(session, row, reference, self.clock(),
+                                 modem=self.transport.name, commit=False)
                 result.sent += 1
-                if self.on_sent:
-                    self.on_sent(row)
+                sent_rows.append(row)
+            session.commit()
+        self._backlog = stopped_early or len(rows) == self.send_batch
+        if self.on_sent:
+            for row in sent_rows:
+                self.on_sent(row)
 
     def idle(self) -> bool:
         with Session(self.engine) as session:
@@ -138,8 +170,12 @@ class Daemon:
         """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return)."""
         self._install_signal_handlers()
         log.info("smsbot running on modem %s", self.transport.name)
+        busy = False
         while not self.stop_event.is_set():
-            result = self.step(force_timers=until_idle)
+            # --until-idle runs the timers before it decides it is idle, not at every step
+            # of a backlog (they still run every timer_interval).
+            result = self.step(force_timers=until_idle and not busy)
+            busy = result.busy
             if result.busy:
                 log.info("received %d, answered %d, sent %d, failed %d", result.received,
                          result.answered, result.sent, result.failed)

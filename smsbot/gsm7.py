@@ -59,6 +59,9 @@ def is_gsm7(text: str) -> bool:
     return all(ch in GSM7 for ch in text)
 
 
+_ASCII_GSM7 = frozenset(ch for ch in GSM7 if ch.isascii())
+
+
 def septets(text: str) -> int:
     """Length in septets (extension characters count double)."""
     return sum(2 if ch in EXTENSION else 1 for ch in text)
@@ -79,7 +82,11 @@ def encode_parts(text: str) -> list[dict]:
 
 
 def measure(text: str) -> Encoding:
-    """Count segments and name the coding from the real encoder."""
+    """Count segments and name the coding from the real encoder. Plain ASCII GSM-7 that
+    fits one SMS (most replies) is answered without it: same result, a tenth of the cost."""
+    if text and text.isascii() and len(text) <= 160 and _ASCII_GSM7.issuperset(text) \
+            and septets(text) <= 160:
+        return Encoding(1, "gsm7")
     parts = encode_parts(text)
     coding = parts[0].get("Coding", "Default_No_Compression") if parts else "Default_No_Compression"
     return Encoding(len(parts), "ucs2" if coding.startswith("Unicode") else "gsm7")

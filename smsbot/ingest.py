@@ -4,7 +4,8 @@
    delete it from the modem; if the delete fails and the SMS is read again, the key makes
    the second `record` a no-op.
 2. `process` answers one stored SMS in one transaction: the core's changes, the outbox
-   rows and the `processed` mark commit together. A crash before that commit leaves the
+   rows and the `processed` mark commit together (`process_batch` does several SMS in one
+   transaction, which keeps that rule for each of them). A crash before that commit leaves the
    SMS `pending`, and it is answered after restart; after it, never again.
 """
 
@@ -13,12 +14,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from . import core, outbox
+from . import contacts, core, outbox
 from .clock import to_db
 from .grammar import Grammar
 from .models import InboundMessage
@@ -30,26 +31,48 @@ log = logging.getLogger(__name__)
 
 def record(engine: Engine, sms: IncomingSMS, now: datetime, modem: str = "") -> InboundMessage | None:
     """Store one SMS (committed). Returns None when it was stored before."""
-    key = sms.dedupe_key()
+    return record_many(engine, [sms], now, modem)[0]
+
+
+def record_many(engine: Engine, messages: list[IncomingSMS], now: datetime,
+                modem: str = "") -> list[InboundMessage | None]:
+    """Store a batch of SMS in one transaction, committed before the caller deletes any of
+    them from the modem. None for each SMS stored before (same dedupe key)."""
+    keys = [sms.dedupe_key() for sms in messages]
     with Session(engine, expire_on_commit=False) as session:
-        if session.exec(select(InboundMessage.id).where(InboundMessage.dedupe_key == key)).first():
-            return None
-        kind = sender_kind(sms.sender)
-        row = InboundMessage(
-            dedupe_key=key, sender=storable(sms.sender), sender_e164=normalize(sms.sender),
-            text=storable(sms.text), parts=sms.parts, modem=modem,
-            sent_at=to_db(sms.sent_at) if sms.sent_at else None, received_at=to_db(now),
-            status="pending" if kind == "person" else "ignored",
-            note="" if kind == "person" else f"not answered: {kind} sender",
-        )
-        if kind != "person":
-            log.warning("SMS from %s sender %r kept for the admin, not answered", kind, sms.sender)
-        session.add(row)
+        known = set(session.exec(
+            select(InboundMessage.dedupe_key).where(col(InboundMessage.dedupe_key).in_(set(keys)))
+        ).all())
+        rows: list[InboundMessage | None] = []
+        for sms, key in zip(messages, keys):
+            if key in known:
+                rows.append(None)
+                continue
+            known.add(key)
+            row = _inbound_row(sms, key, now, modem)
+            session.add(row)
+            rows.append(row)
         try:
             session.commit()
-        except IntegrityError:  # another daemon stored it a moment ago
-            return None
-        return row
+        except IntegrityError:  # another daemon stored one of them a moment ago
+            session.rollback()
+            if len(messages) == 1:
+                return [None]
+            return [record(engine, sms, now, modem) for sms in messages]
+        return rows
+
+
+def _inbound_row(sms: IncomingSMS, key: str, now: datetime, modem: str) -> InboundMessage:
+    kind = sender_kind(sms.sender)
+    if kind != "person":
+        log.warning("SMS from %s sender %r kept for the admin, not answered", kind, sms.sender)
+    return InboundMessage(
+        dedupe_key=key, sender=storable(sms.sender), sender_e164=normalize(sms.sender),
+        text=storable(sms.text), parts=sms.parts, modem=modem,
+        sent_at=to_db(sms.sent_at) if sms.sent_at else None, received_at=to_db(now),
+        status="pending" if kind == "person" else "ignored",
+        note="" if kind == "person" else f"not answered: {kind} sender",
+    )
 
 
 def storable(text: str) -> str:
@@ -76,7 +99,7 @@ def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar) ->
     for the first transaction and then matches nothing; on SQLite it waits for the write lock.
     """
     with Session(engine, expire_on_commit=False) as session:
-        if not _claim(session, inbound_id):
+        if not _claim(session, [inbound_id]):
             return 0
         row = session.get(InboundMessage, inbound_id)
         try:
@@ -85,34 +108,82 @@ def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar) ->
         except Exception as exc:  # a bug must not lose the SMS or silence the sender
             log.exception("handler failed on inbound %s", inbound_id)
             session.rollback()
-            if not _claim(session, inbound_id):
+            if not _claim(session, [inbound_id]):
                 return 0
             row = session.get(InboundMessage, inbound_id)
             replies = core.error_reply(row.sender, grammar)
             note = f"error: {type(exc).__name__}: {exc}"[:500]
-        for reply in replies:
-            outbox.enqueue(session, reply, now, inbound_id=row.id, modem=row.modem)
-        row.status = "processed"
-        row.processed_at = to_db(now)
-        row.note = note
-        session.add(row)
+        _finish(session, row, replies, now, note)
         session.commit()
         return len(replies)
 
 
-def _claim(session: Session, inbound_id: int) -> bool:
-    claimed = session.exec(
-        update(InboundMessage)
-        .where(InboundMessage.id == inbound_id, InboundMessage.status == "pending")
-        .values(status="processing")
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1
+def _claim(session: Session, inbound_ids: list[int]) -> list[int]:
+    """pending -> processing for those of `inbound_ids` nobody else has claimed; returns
+    them. Held until this transaction ends (never committed as `processing`)."""
+    table = InboundMessage.__table__
+    return list(session.execute(
+        update(table).where(table.c.id.in_(inbound_ids), table.c.status == "pending")
+        .values(status="processing").returning(table.c.id)
+    ).scalars().all())
 
 
-def process_pending(engine: Engine, now: datetime, grammar: Grammar) -> int:
+def _finish(session: Session, row: InboundMessage, replies, now: datetime, note: str = "") -> None:
+    for reply in replies:
+        outbox.enqueue(session, reply, now, inbound_id=row.id, modem=row.modem)
+    row.status = "processed"
+    row.processed_at = to_db(now)
+    row.note = note
+    session.add(row)
+
+
+def process_pending(engine: Engine, now: datetime, grammar: Grammar, batch: int = 50) -> int:
     handled = 0
-    for inbound_id in pending_ids(engine):
-        process(engine, inbound_id, now, grammar)
-        handled += 1
+    ids = pending_ids(engine)
+    for start in range(0, len(ids), batch):
+        handled += process_batch(engine, ids[start:start + batch], now, grammar)
     return handled
+
+
+def process_batch(engine: Engine, inbound_ids: list[int], now: datetime, grammar: Grammar) -> int:
+    """Answer several stored SMS in ONE transaction: every SMS's outbox rows and its
+    `processed` mark still commit together (all of the batch or none of it), so each SMS is
+    answered exactly once. One commit per batch instead of one per SMS is what makes a
+    backlog of thousands cheap. If any handler fails, the batch is rolled back and answered
+    one SMS at a time by `process`, so the failure stays with its own SMS."""
+    if len(inbound_ids) == 1:
+        process(engine, inbound_ids[0], now, grammar)
+        return 1
+    with Session(engine, expire_on_commit=False) as session:
+        mine = _claim(session, inbound_ids)
+        if not mine:
+            session.rollback()
+            return 0
+        rows = session.exec(
+            select(InboundMessage).where(col(InboundMessage.id).in_(mine))
+            .order_by(InboundMessage.id)
+        ).all()
+        contacts.preload(session, [row.sender_e164 for row in rows])
+        answered: list[tuple[InboundMessage, list]] = []
+        try:
+            for row in rows:
+                if row.status == "processing":
+                    answered.append((row, core.handle_message(row.sender, row.text, now, session,
+                                                              grammar)))
+            # Written after the handlers, in two statements for the whole batch; handlers
+            # never read the outbox or the inbound table, so none of them misses a row.
+            outbox.enqueue_many(session, [(reply, row.id, row.modem)
+                                          for row, replies in answered for reply in replies], now)
+            if answered:
+                table = InboundMessage.__table__
+                session.execute(
+                    update(table).where(table.c.id == bindparam("row_id"))
+                    .values(status="processed", processed_at=to_db(now), note=""),
+                    [{"row_id": row.id} for row, _replies in answered])
+            session.commit()
+            return len(inbound_ids)
+        except Exception:  # noqa: BLE001 - retried one by one below, where it is logged
+            session.rollback()
+    for inbound_id in inbound_ids:
+        process(engine, inbound_id, now, grammar)
+    return len(inbound_ids)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import or_, true, update
+from sqlalchemy import bindparam, insert, or_, true, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from .clock import to_db
@@ -29,16 +30,32 @@ def enqueue(session: Session, reply: Reply, now: datetime, *, inbound_id: int | 
             modem: str = "") -> OutboxMessage:
     """Queue one SMS. Every text passes the GSM-7 gate here; segments are counted from
     Gammu's own encoder."""
-    text = to_gsm7(reply.text)
-    encoding = measure(text)
-    row = OutboxMessage(
-        to=reply.to, text=text, kind=reply.kind, priority=PRIORITY.get(reply.kind, 10),
-        segments=encoding.segments, encoding=encoding.encoding, inbound_id=inbound_id,
-        modem=modem, created_at=to_db(now),
-        not_before=to_db(reply.not_before) if reply.not_before else None,
-    )
+    row = OutboxMessage(**_values(reply, now, inbound_id, modem))
     session.add(row)
     return row
+
+
+def enqueue_many(session: Session, items: list[tuple[Reply, int | None, str]], now: datetime) -> int:
+    """Queue many SMS, `(reply, inbound_id, modem)` each, in one INSERT (no ORM objects):
+    for a batch of answers written at the end of its transaction. Same GSM-7 gate."""
+    if not items:
+        return 0
+    rows = [_values(reply, now, inbound_id, modem) for reply, inbound_id, modem in items]
+    session.execute(insert(OutboxMessage.__table__), rows)
+    return len(rows)
+
+
+def _values(reply: Reply, now: datetime, inbound_id: int | None, modem: str) -> dict:
+    text = to_gsm7(reply.text)
+    encoding = measure(text)
+    return {
+        "to": reply.to, "text": text, "kind": reply.kind, "priority": PRIORITY.get(reply.kind, 10),
+        "status": "queued", "segments": encoding.segments, "encoding": encoding.encoding,
+        "attempts": 0, "modem": modem, "modem_ref": "", "error": "", "inbound_id": inbound_id,
+        "created_at": to_db(now),
+        "not_before": to_db(reply.not_before) if reply.not_before else None,
+        "sending_at": None, "sent_at": None,
+    }
 
 
 def _due(now: datetime):
@@ -100,30 +117,73 @@ def claim_next(session: Session, now: datetime, modem: str = "", *, broadcasts: 
     return None
 
 
-def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetime,
-              modem: str = "") -> None:
-    row.status = "sent"
-    row.modem_ref = reference
-    row.sent_at = to_db(now)
+def due(session: Session, now: datetime, limit: int, modem: str = "", *,
+        broadcasts: bool = True) -> list[OutboxMessage]:
+    """The next `limit` due rows for `modem`, most urgent first (one query for a whole send
+    batch); each is still claimed one by one with `claim`."""
+    query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
+                                        _mine(modem, now))
+    if not broadcasts:
+        query = query.where(OutboxMessage.kind != "broadcast")
+    return list(session.exec(
+        query.order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id).limit(limit)
+    ).all())
+
+
+def claim(session: Session, row: OutboxMessage, now: datetime, modem: str = "") -> bool:
+    """queued -> sending, only if nobody else took the row since it was read (another
+    modem thread or daemon). The caller commits before the modem call."""
+    table = OutboxMessage.__table__
+    values = {"status": "sending", "attempts": row.attempts + 1, "sending_at": to_db(now)}
     if modem:
-        row.modem = modem
-    row.error = ""
-    session.add(row)
-    session.commit()
+        values["modem"] = modem
+    result = session.connection().execute(
+        update(table).where(table.c.id == row.id, table.c.status == "queued").values(**values))
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+    return True
+
+
+def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetime,
+              modem: str = "", *, commit: bool = True) -> None:
+    _apply(session, row, status="sent", modem_ref=reference, sent_at=to_db(now),
+           modem=modem or row.modem, error="")
+    if commit:
+        session.commit()
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
-                *, permanent: bool = False) -> None:
+                *, permanent: bool = False, commit: bool = True) -> None:
     """Retry with backoff up to MAX_ATTEMPTS; then (or at once, if permanent) `failed`.
     A failing number is pushed back, so it never blocks the rest of the queue."""
-    row.error = error[:500]
     if permanent or row.attempts >= MAX_ATTEMPTS:
-        row.status = "failed"
+        _apply(session, row, status="failed", error=error[:500])
     else:
-        row.status = "queued"
-        row.not_before = to_db(now + RETRY_BACKOFF[min(row.attempts, len(RETRY_BACKOFF)) - 1])
-    session.add(row)
-    session.commit()
+        backoff = RETRY_BACKOFF[min(row.attempts, len(RETRY_BACKOFF)) - 1]
+        _apply(session, row, status="queued", error=error[:500], not_before=to_db(now + backoff))
+    if commit:
+        session.commit()
+
+
+def _apply(session: Session, row: OutboxMessage, **values) -> None:
+    """One UPDATE by id, and the same values on the loaded row (without making it dirty).
+    The send loop runs this twice per SMS; a statement built once per set of columns and
+    run on the connection skips the ORM flush and statement building, most of the cost."""
+    statement = _UPDATES.get(tuple(values))
+    if statement is None:
+        table = OutboxMessage.__table__
+        statement = _UPDATES[tuple(values)] = (
+            update(table).where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"v_{name}") for name in values}))
+    session.connection().execute(statement, {"row_id": row.id,
+                                             **{f"v_{k}": v for k, v in values.items()}})
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+
+
+_UPDATES: dict[tuple, object] = {}
 
 
 def requeue_interrupted(session: Session, modems: list[str] | None = None) -> int:

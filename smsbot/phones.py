@@ -8,6 +8,7 @@ treated as people.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -16,8 +17,10 @@ MIN_PERSON_DIGITS = 8  # anything shorter is a short code
 _DIGITS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=8192)
 def normalize(raw: str, region: str = DEFAULT_REGION) -> str | None:
-    """E.164 form of `raw` (`+6281234567890`), or None when it is not a possible number."""
+    """E.164 form of `raw` (`+6281234567890`), or None when it is not a possible number.
+    Cached: the same few thousand senders come back all day, and parsing is not cheap."""
     if not raw:
         return None
     text = raw.strip()

@@ -6,7 +6,7 @@ from pathlib import Path
 _SEND = re.compile(r"Entering GSM_SendSMS\n(.*?)Leaving GSM_SendSMS", re.S)
 _RECIPIENT = re.compile(r'Recipient number "([^"]*)"')
 _TEXT = re.compile(r"7 bit SMS, length \d+, \d+\n(.*?)\n", re.S)
-_UDH = re.compile(r"UDH, length \d+\n\n([0-9A-F |]+)")
+_UDH = re.compile(r"UDH, length \d+\n\n([0-9A-F |-]+)")  # Gammu's dump may mark a byte "2D-"
 
 
 def sends(log: Path) -> list[dict]:
@@ -19,7 +19,7 @@ def sends(log: Path) -> list[dict]:
         found.append({
             "to": recipient.group(1) if recipient else "",
             "text": text.group(1) if text else "",
-            "udh": re.sub(r"[ |]+", " ", udh.group(1)).strip() if udh else "",
+            "udh": re.sub(r"[ |]+", " ", udh.group(1).replace("-", "")).strip() if udh else "",
         })
     return found
 

@@ -73,7 +73,7 @@ class GammuTransport:
         except gammu.GSMError as exc:
             raise TransportError(f"reading SMS failed: {_describe(exc)}") from exc
         messages = []
-        for group in gammu.LinkSMS([[m] for m in raw]):
+        for group in _link(raw):
             sms = self._assemble(group)
             if sms is not None:
                 messages.append(sms)
@@ -161,6 +161,32 @@ class GammuTransport:
             except gammu.GSMError as exc:
                 raise TransportError(f"cannot add SMS: {_describe(exc)}") from exc
         return len(parts)
+
+
+def _link(raw: list[dict]) -> list[list[dict]]:
+    """Group the parts of multipart SMS, keeping the modem's order. Only the parts of one
+    sender's one concatenated message go through gammu.LinkSMS together: it allocates a
+    full multipart buffer per input message (2,000 SMS at once took 500 MB)."""
+    groups: dict[tuple, list[dict]] = {}
+    order: list[tuple] = []
+    for index, message in enumerate(raw):
+        udh = message.get("UDH") or {}
+        if udh.get("Type") in _CONCAT_TYPES:
+            key = ("multi", message.get("Number"), udh.get("ID8bit"), udh.get("ID16bit"),
+                   udh.get("AllParts"))
+        else:
+            key = ("single", index)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(message)
+    linked: list[list[dict]] = []
+    for key in order:
+        if key[0] == "single":
+            linked.append(groups[key])
+        else:
+            linked.extend(gammu.LinkSMS([[m] for m in groups[key]]))
+    return linked
 
 
 def _set_concat_reference(part: dict, reference: int) -> None:

@@ -1,0 +1,107 @@
+"""The throughput benchmark's 50-message smoke run (correctness only, never timing), and
+the batching that makes the pipeline fast without weakening "answered exactly once"."""
+
+import importlib.util
+import shutil
+import sys
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from smsbot import grammar, ingest
+from smsbot.gsm7 import encode_parts, measure
+from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.transport.base import IncomingSMS
+
+from .conftest import NOW, ROOT
+
+
+def _bench():
+    if "bench_pipeline" in sys.modules:
+        return sys.modules["bench_pipeline"]
+    spec = importlib.util.spec_from_file_location("bench_pipeline", ROOT / "scripts" / "bench_pipeline.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_pipeline"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_smoke_ours_answers_every_sms_exactly_once(tmp_path):
+    bench = _bench()
+    messages = bench.build_messages(50)
+    assert sum(len(text) > 160 for _sender, text in messages) == 5  # a tenth multipart
+    result = bench.run_ours(tmp_path, messages)
+    assert result.problems == []
+    assert result.answered == 50
+    assert result.sent >= 50  # one reply each, plus any notices the keywords send
+
+
+@pytest.mark.skipif(shutil.which("gammu-smsd") is None, reason="gammu-smsd not installed "
+                    "(apt-get install gammu-smsd); the peer part of the benchmark is skipped")
+def test_smoke_peer_gammu_smsd_answers_every_sms_exactly_once(tmp_path):
+    """A process per SMS costs about a second here: ten of the same messages (one multipart)."""
+    bench = _bench()
+    messages = bench.build_messages(50)[:10]
+    result = bench.run_peer(tmp_path, messages, timeout=300, install=False)
+    assert result.problems == []
+    assert result.answered == 10 and result.sent >= 10
+
+
+def _store(engine, texts):
+    sms = [IncomingSMS(sender, text, sent_at=NOW - timedelta(seconds=i))
+           for i, (sender, text) in enumerate(texts)]
+    return [row.id for row in ingest.record_many(engine, sms, NOW)]
+
+
+def test_a_batch_answers_in_order_and_keeps_conversation_state(seeded):
+    ids = _store(seeded, [("081300000001", "CARI rendang"), ("081300000002", "halo"),
+                          ("081300000001", "LAGI")])
+    assert ingest.process_batch(seeded, ids, NOW, grammar.load()) == 3
+    with Session(seeded) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        inbound = session.exec(select(InboundMessage)).all()
+    assert [r.inbound_id for r in rows] == ids
+    assert rows[0].text.startswith("1)") and rows[2].text.startswith("4)")  # LAGI saw CARI's list
+    assert {m.status for m in inbound} == {"processed"}
+
+
+def test_a_failing_handler_in_a_batch_costs_only_its_own_sms(seeded, monkeypatch):
+    from smsbot import core
+
+    real = core.handle_message
+
+    def flaky(sender, text, now, session, grammar=None):
+        if text == "boom":
+            raise RuntimeError("bug")
+        return real(sender, text, now, session, grammar)
+
+    monkeypatch.setattr(core, "handle_message", flaky)
+    ids = _store(seeded, [("081300000001", "CARI galamai"), ("081300000002", "boom"),
+                          ("081300000003", "halo")])
+    ingest.process_batch(seeded, ids, NOW, grammar.load())
+    with Session(seeded) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        failed = session.get(InboundMessage, ids[1])
+    assert len(rows) == 3 and [r.inbound_id for r in rows] == ids  # each answered once
+    assert rows[1].text.startswith("Maaf, ada gangguan")
+    assert failed.status == "processed" and failed.note.startswith("error: RuntimeError")
+
+
+def test_the_same_sms_twice_in_one_batch_is_stored_once(engine):
+    sms = IncomingSMS("081300000001", "CARI rendang", sent_at=NOW)
+    stored = ingest.record_many(engine, [sms, sms], NOW)
+    assert stored[0] is not None and stored[1] is None
+    assert ingest.record_many(engine, [sms], NOW) == [None]
+
+
+@pytest.mark.parametrize("text", [
+    "1)RT02 Rendang Telur 250g 19rb Rendang Amak Ida Ketik LAGI utk berikutnya",
+    "a" * 160, "a" * 161, "[" * 80, "[" * 81, "x{y}z~|^\\€", "Harga: 25rb @ toko #1 (buka 08:00-21:00)",
+    "", "café", "line\nbreak",
+])
+def test_the_one_sms_shortcut_agrees_with_gammus_encoder(text):
+    parts = encode_parts(text)
+    coding = parts[0].get("Coding", "") if parts else ""
+    assert measure(text).segments == len(parts)
+    assert measure(text).encoding == ("ucs2" if coding.startswith("Unicode") else "gsm7")
