@@ -149,24 +149,27 @@ def chat(obj: Obj) -> None:
 @click.option("--until-idle", is_flag=True,
               help="Exit once the modem inbox is empty and the outbox is drained.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between inbox polls.")
+@click.option("--give-up-after", "give_up", default=0, show_default=True, metavar="N",
+              help="Exit 1 after N modem failures in a row (0: never; keep retrying with "
+                   "backoff, as a service should).")
 @click.pass_obj
-def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float) -> None:
+def run(obj: Obj, gammurc: str, section: int, until_idle: bool, poll: float,
+        give_up: int) -> None:
     """The daemon: answer SMS on a modem until stopped (SIGTERM/SIGINT finish the message in
-    hand, then exit 0)."""
-    from .daemon import Daemon
-    from .transport import TransportError
+    hand, then exit 0). A modem that cannot be opened, or fails later, is reopened with
+    backoff (1 s, 2 s ... 60 s); the daemon does not exit on its own."""
+    from .daemon import Daemon, ModemUnavailable
     from .transport.gammu_modem import GammuTransport
 
     if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
         logging.getLogger().setLevel(logging.INFO)
-    try:
-        transport = GammuTransport(gammurc, section=section).open()
-    except TransportError as exc:
-        click.echo(f"smsbot run: {exc}", err=True)
-        sys.exit(1)
-    daemon = Daemon(obj.engine, transport, poll_interval=poll)
+    transport = GammuTransport(gammurc, section=section)
+    daemon = Daemon(obj.engine, transport, poll_interval=poll, max_connect_failures=give_up)
     try:
         daemon.run(until_idle=until_idle)
+    except ModemUnavailable as exc:
+        click.echo(f"smsbot run: giving up: {exc}", err=True)
+        sys.exit(1)
     finally:
         transport.close()
 

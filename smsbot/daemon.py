@@ -3,6 +3,12 @@
 One step: receive -> record (commit) -> delete from the device -> answer pending SMS ->
 run due timers -> send due outbox rows, most urgent first. `run(until_idle=True)` stops
 when the device inbox is empty, nothing is pending and nothing is due in the outbox.
+
+Faults: a modem error that asks for it (`TransportError.reconnect`: timeouts, a vanished
+port, CMS errors) closes the modem; it is opened again after a backoff (1 s, 2 s, 4 s ...
+up to `backoff_max`), also when it cannot be opened at start. Meanwhile stored SMS are
+still answered and timers still run; nothing is sent and no queued row is charged a try.
+The daemon never exits on its own unless `max_connect_failures` is set (tests).
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ from .grammar import Grammar
 from .transport.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class ModemUnavailable(Exception):
+    """The modem could not be reached `max_connect_failures` times in a row."""
 
 
 @dataclass
@@ -50,8 +61,43 @@ class Daemon:
     send_batch: int = 50  # sends per step before looking at the inbox again
     on_sent: Callable[[object], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    max_connect_failures: int = 0  # 0: retry forever (production)
+    monotonic: Callable[[], float] = time.monotonic
     _last_timers: float = field(default=0.0, init=False)
     _recovered: bool = field(default=False, init=False)
+    _failures: int = field(default=0, init=False)  # modem failures in a row
+    _retry_at: float = field(default=0.0, init=False)
+    _inbox_read: bool = field(default=False, init=False)  # the last step read the inbox
+
+    # -- modem health -----------------------------------------------------------------
+    def modem_ready(self) -> bool:
+        return self.monotonic() >= self._retry_at
+
+    def _modem_failed(self, what: str, exc: TransportError) -> None:
+        log.error("modem %s: %s", self.transport.name, exc)
+        if not exc.reconnect:
+            return
+        try:
+            self.transport.close()
+        except Exception:  # closing a broken modem may fail too
+            log.debug("closing modem %s failed", self.transport.name, exc_info=True)
+        self._failures += 1
+        delay = min(self.backoff_max, self.backoff_base * 2 ** (self._failures - 1))
+        self._retry_at = self.monotonic() + delay
+        log.warning("modem %s: %s failed %d time(s) in a row; reopening in %.0f s",
+                    self.transport.name, what, self._failures, delay)
+        if self.max_connect_failures and self._failures >= self.max_connect_failures:
+            raise ModemUnavailable(f"modem {self.transport.name}: {exc} "
+                                   f"({self._failures} failures in a row)") from exc
+
+    def _modem_ok(self) -> None:
+        if self._failures:
+            log.warning("modem %s is back after %d failure(s)", self.transport.name,
+                        self._failures)
+        self._failures = 0
+        self._retry_at = 0.0
 
     def recover(self) -> None:
         with Session(self.engine) as session:
@@ -73,11 +119,16 @@ class Daemon:
         return result
 
     def _receive(self, result: StepResult) -> None:
+        self._inbox_read = False
+        if not self.modem_ready():
+            return
         try:
             incoming = self.transport.receive()
         except TransportError as exc:
-            log.error("modem %s: %s", self.transport.name, exc)
+            self._modem_failed("reading the inbox", exc)
             return
+        self._modem_ok()
+        self._inbox_read = True
         for sms in incoming:
             stored = ingest.record(self.engine, sms, self.clock(), modem=self.transport.name)
             if stored is None:
@@ -87,12 +138,15 @@ class Daemon:
             try:
                 self.transport.delete(sms)  # only after the commit above
             except TransportError as exc:
-                log.error("modem %s: %s (the dedupe key keeps it from a second answer)",
-                          self.transport.name, exc)
+                log.error("delete failed; the dedupe key keeps the SMS from a second answer")
+                self._inbox_read = False
+                self._modem_failed("deleting an SMS", exc)
+                if not self.modem_ready():
+                    return
 
     def _send(self, result: StepResult) -> None:
         for _ in range(self.send_batch):
-            if self.stop_event.is_set():
+            if self.stop_event.is_set() or not self.modem_ready():
                 return
             with Session(self.engine, expire_on_commit=False) as session:
                 row = outbox.claim_next(session, self.clock())
@@ -102,31 +156,53 @@ class Daemon:
                     reference = self.transport.send(row.to, row.text, reference=row.id)
                 except TransportError as exc:
                     log.error("send #%s to %s failed: %s", row.id, row.to, exc)
-                    outbox.mark_failed(session, row, str(exc), self.clock(), permanent=exc.permanent)
+                    outbox.mark_failed(session, row, str(exc), self.clock(),
+                                       permanent=exc.permanent, charge=not exc.link)
                     result.failed += 1
+                    self._modem_failed("sending", exc)
                     continue
+                self._modem_ok()
                 outbox.mark_sent(session, row, reference, self.clock(), modem=self.transport.name)
                 result.sent += 1
                 if self.on_sent:
                     self.on_sent(row)
 
     def idle(self) -> bool:
+        """The modem inbox was read empty, nothing is pending and nothing is due."""
+        if not self._inbox_read:
+            return False
         with Session(self.engine) as session:
             return not ingest.pending_ids(self.engine, 1) and outbox.due_count(session, self.clock()) == 0
 
     def run(self, *, until_idle: bool = False) -> None:
-        """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return)."""
+        """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return).
+        Never returns on its own otherwise: modem faults reconnect with backoff, and an
+        unexpected error (a locked database) is logged and the loop goes on."""
         self._install_signal_handlers()
         log.info("smsbot running on modem %s", self.transport.name)
+        errors = 0
         while not self.stop_event.is_set():
-            result = self.step(force_timers=until_idle)
+            try:
+                result = self.step(force_timers=until_idle)
+                errors = 0
+            except ModemUnavailable:
+                raise
+            except Exception:
+                errors += 1
+                delay = min(self.backoff_max, self.backoff_base * 2 ** (errors - 1))
+                log.exception("step failed (%d in a row); going on in %.0f s", errors, delay)
+                self.stop_event.wait(delay)
+                continue
             if result.busy:
                 log.info("received %d, answered %d, sent %d, failed %d", result.received,
                          result.answered, result.sent, result.failed)
                 continue
             if until_idle and self.idle():
                 return
-            self.stop_event.wait(self.poll_interval)
+            wait = self.poll_interval
+            if not self.modem_ready():
+                wait = min(wait, max(0.0, self._retry_at - self.monotonic()))
+            self.stop_event.wait(wait)
 
     def _install_signal_handlers(self) -> None:
         if threading.current_thread() is not threading.main_thread():

@@ -75,15 +75,18 @@ def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetim
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
-                *, permanent: bool = False) -> None:
+                *, permanent: bool = False, charge: bool = True) -> None:
     """Retry with backoff up to MAX_ATTEMPTS; then (or at once, if permanent) `failed`.
-    A failing number is pushed back, so it never blocks the rest of the queue."""
+    A failing number is pushed back, so it never blocks the rest of the queue. With
+    `charge=False` (the modem link failed, not this SMS) the try is not counted."""
     row.error = error[:500]
+    if not charge:
+        row.attempts = max(0, row.attempts - 1)
     if permanent or row.attempts >= MAX_ATTEMPTS:
         row.status = "failed"
     else:
         row.status = "queued"
-        row.not_before = to_db(now + RETRY_BACKOFF[min(row.attempts, len(RETRY_BACKOFF)) - 1])
+        row.not_before = to_db(now + RETRY_BACKOFF[min(max(row.attempts, 1), len(RETRY_BACKOFF)) - 1])
     session.add(row)
     session.commit()
 
