@@ -27,6 +27,7 @@ from sqlmodel import Session
 from . import grammar as grammar_module, ingest, outbox, timers
 from .clock import utcnow
 from .grammar import Grammar
+from .limits import Limits
 from .transport.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Daemon:
     send_batch: int = 50  # sends per step before looking at the inbox again
     on_sent: Callable[[object], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
+    limits: Limits = field(default_factory=Limits.from_env)
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     max_connect_failures: int = 0  # 0: retry forever (production)
@@ -111,7 +113,8 @@ class Daemon:
             self.recover()
         result = StepResult()
         self._receive(result)
-        result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar)
+        result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar,
+                                                  self.limits)
         if force_timers or time.monotonic() - self._last_timers >= self.timer_interval:
             self._last_timers = time.monotonic()
             timers.run_due(self.engine, self.clock())

@@ -6,6 +6,9 @@
 2. `process` answers one stored SMS in one transaction: the core's changes, the outbox
    rows and the `processed` mark commit together. A crash before that commit leaves the
    SMS `pending`, and it is answered after restart; after it, never again.
+
+Per-sender limits and the loop guard (smsbot.limits) are applied here, around the pure
+core: a limited SMS is stored and marked, never lost, and never reaches a handler.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import core, outbox
+from . import contacts, core, limits as limits_module, outbox, security
 from .clock import to_db
+from .context import Reply
 from .grammar import Grammar
+from .limits import Limits
 from .models import InboundMessage
 from .phones import normalize, sender_kind
 from .transport.base import IncomingSMS
@@ -59,15 +64,16 @@ def pending_ids(engine: Engine, limit: int = 500) -> list[int]:
         ).all())
 
 
-def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar) -> int:
-    """Answer one stored SMS; returns how many outbox rows it queued."""
+def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar,
+            limits: Limits | None = None) -> int:
+    """Answer one stored SMS; returns how many replies it queued."""
+    limits = limits or Limits.from_env()
     with Session(engine, expire_on_commit=False) as session:
         row = session.get(InboundMessage, inbound_id)
         if row is None or row.status != "pending":
             return 0
         try:
-            replies = core.handle_message(row.sender, row.text, now, session, grammar)
-            note = ""
+            replies, note = _answer(session, row, now, grammar, limits)
         except Exception as exc:  # a bug must not lose the SMS or silence the sender
             log.exception("handler failed on inbound %s", inbound_id)
             session.rollback()
@@ -84,9 +90,34 @@ def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar) ->
         return len(replies)
 
 
-def process_pending(engine: Engine, now: datetime, grammar: Grammar) -> int:
+def _answer(session: Session, row: InboundMessage, now: datetime, grammar: Grammar,
+            limits: Limits) -> tuple[list[Reply], str]:
+    """The replies for one SMS and the note to keep with it, after the limits."""
+    phone = row.sender_e164
+    if phone:
+        existing = contacts.find(session, phone)
+        role = existing.role if existing else "buyer"
+        verdict = limits_module.verdict(session, phone, role, now, limits)
+        if verdict != "answer":
+            security.record(session, phone, "rate_limited", f"inbound {row.id}: {verdict}", now)
+            if verdict == "silent":
+                return [], "limited: not answered"
+            return [Reply(phone, grammar.render("limits.too_many"))], "limited: notice sent"
+    replies = core.handle_message(row.sender, row.text, now, session, grammar)
+    mine = [page for r in replies if r.to == phone for page in outbox.pages_of(r.text)]
+    earlier = limits_module.repeat_of(session, row, mine, now, limits) if mine else None
+    if earlier is not None:
+        session.rollback()  # the repeat changes nothing either
+        security.record(session, phone, "loop_guard", f"inbound {row.id} repeats {earlier}", now)
+        return [], f"loop guard: same text and answer as inbound {earlier}"
+    return replies, ""
+
+
+def process_pending(engine: Engine, now: datetime, grammar: Grammar,
+                    limits: Limits | None = None) -> int:
+    limits = limits or Limits.from_env()
     handled = 0
     for inbound_id in pending_ids(engine):
-        process(engine, inbound_id, now, grammar)
+        process(engine, inbound_id, now, grammar, limits)
         handled += 1
     return handled

@@ -16,27 +16,73 @@ from sqlmodel import Session, col, select
 
 from .clock import to_db
 from .context import Reply
-from .gsm7 import measure, to_gsm7
+from .gsm7 import measure, septets, to_gsm7
 from .models import PRIORITY, OutboxMessage
 
+MAX_SEGMENTS = 2  # per SMS: a third segment costs the sender (or us) a third SMS
+MAX_PAGES = 3  # per reply: beyond that the text is cut, never sent at any cost
+PAGE_SEPTETS = 153 * MAX_SEGMENTS
 MAX_ATTEMPTS = 3
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 
 
 def enqueue(session: Session, reply: Reply, now: datetime, *, inbound_id: int | None = None,
             modem: str = "") -> OutboxMessage:
-    """Queue one SMS. Every text passes the GSM-7 gate here; segments are counted from
-    Gammu's own encoder."""
-    text = to_gsm7(reply.text)
-    encoding = measure(text)
-    row = OutboxMessage(
-        to=reply.to, text=text, kind=reply.kind, priority=PRIORITY.get(reply.kind, 10),
-        segments=encoding.segments, encoding=encoding.encoding, inbound_id=inbound_id,
-        modem=modem, created_at=to_db(now),
-        not_before=to_db(reply.not_before) if reply.not_before else None,
-    )
-    session.add(row)
-    return row
+    """Queue one reply; returns its (first) row. Every text passes the one gate here:
+    GSM-7 only, at most MAX_SEGMENTS segments per SMS (counted by Gammu's own encoder); a
+    longer text goes out as numbered pages `(1/2)`, at most MAX_PAGES, the rest cut."""
+    rows = []
+    for text in pages_of(reply.text):
+        encoding = measure(text)
+        row = OutboxMessage(
+            to=reply.to, text=text, kind=reply.kind, priority=PRIORITY.get(reply.kind, 10),
+            segments=encoding.segments, encoding=encoding.encoding, inbound_id=inbound_id,
+            modem=modem, created_at=to_db(now),
+            not_before=to_db(reply.not_before) if reply.not_before else None,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows[0]
+
+
+def pages_of(text: str) -> list[str]:
+    """The SMS texts `enqueue` would queue for `text`."""
+    return paginate(to_gsm7(text))
+
+
+def paginate(text: str) -> list[str]:
+    """Split a GSM-7 text into pages of at most MAX_SEGMENTS segments each, on word
+    boundaries, numbered ` (1/3)`; more than MAX_PAGES pages: the last one ends in `...`."""
+    if septets(text) <= PAGE_SEPTETS:
+        return [text]
+    room = PAGE_SEPTETS - len(" (9/9)") - 2  # 2: an escape never straddles two parts
+    pages: list[str] = []
+    rest = text.strip()
+    if not rest:
+        return [_cut(text, PAGE_SEPTETS)]
+    while rest:
+        if len(pages) == MAX_PAGES - 1 and septets(rest) > room:
+            pages.append(_cut(rest, room - 3).rstrip() + "...")
+            break
+        page = _cut(rest, room)
+        if septets(page) < septets(rest):  # break at the last space, if there is one
+            space = page.rfind(" ")
+            if space > room // 2:
+                page = page[:space]
+        pages.append(page.rstrip())
+        rest = rest[len(page):].strip()
+    total = len(pages)
+    return [f"{page} ({n}/{total})" for n, page in enumerate(pages, 1)] if total > 1 else pages
+
+
+def _cut(text: str, budget: int) -> str:
+    """The longest prefix of `text` that fits `budget` septets."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += septets(ch)
+        if used > budget:
+            return text[:index]
+    return text
 
 
 def _due(now: datetime):

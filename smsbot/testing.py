@@ -27,6 +27,7 @@ from . import grammar as grammar_module
 from .chat import SimulatedClock
 from .clock import parse_iso
 from .daemon import Daemon
+from .limits import Limits
 from .phones import local_form, normalize
 from .transport.memory import MemoryTransport
 
@@ -41,14 +42,18 @@ class Sent:
 
 
 class Conversation:
-    def __init__(self, engine: Engine, start: datetime | str = "2026-11-27T10:00:00"):
+    def __init__(self, engine: Engine, start: datetime | str = "2026-11-27T10:00:00",
+                 limits: Limits | None = None):
+        """`limits`: the per-sender limits (default: as the daemon, smsbot.limits);
+        `Limits.off()` for a long scripted session from one phone."""
         self.engine = engine
         self.clock = SimulatedClock()
         self.clock.set(parse_iso(start) if isinstance(start, str) else start)
         self.transport = MemoryTransport("test")
         self.outgoing: list[Sent] = []
         self.daemon = Daemon(engine, self.transport, grammar=grammar_module.load(),
-                             clock=self.clock.now, on_sent=self._record, timer_interval=0)
+                             clock=self.clock.now, on_sent=self._record, timer_interval=0,
+                             limits=limits or Limits.from_env())
 
     def _record(self, row) -> None:
         self.outgoing.append(Sent(local_form(row.to), row.text, row.kind, row.segments,
