@@ -33,7 +33,6 @@ from .transport.base import Transport, TransportError
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class ModemUnavailable(Exception):
     """The modem could not be reached `max_connect_failures` times in a row."""
 
