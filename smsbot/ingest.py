@@ -40,8 +40,8 @@ def record(engine: Engine, sms: IncomingSMS, now: datetime, modem: str = "") -> 
             return None
         kind = sender_kind(sms.sender)
         row = InboundMessage(
-            dedupe_key=key, sender=sms.sender, sender_e164=normalize(sms.sender),
-            text=sms.text, parts=sms.parts, modem=modem,
+            dedupe_key=key, sender=storable(sms.sender), sender_e164=normalize(sms.sender),
+            text=storable(sms.text), parts=sms.parts, modem=modem,
             sent_at=to_db(sms.sent_at) if sms.sent_at else None, received_at=to_db(now),
             status="pending" if kind == "person" else "ignored",
             note="" if kind == "person" else f"not answered: {kind} sender",
@@ -54,6 +54,16 @@ def record(engine: Engine, sms: IncomingSMS, now: datetime, modem: str = "") -> 
         except IntegrityError:  # another daemon stored it a moment ago
             return None
         return row
+
+
+def storable(text: str) -> str:
+    """A broken UCS-2 SMS can decode to lone surrogates, which no database accepts; they
+    become U+FFFD instead of a poison message that blocks the inbox."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def pending_ids(engine: Engine, limit: int = 500) -> list[int]:
