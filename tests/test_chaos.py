@@ -4,6 +4,7 @@ kill inside Gammu's SendSMS after the modem took the SMS). The full run (1,000 S
 kills) is `python scripts/chaos.py`."""
 
 import importlib.util
+import sys
 
 from .conftest import ROOT
 
@@ -11,6 +12,7 @@ from .conftest import ROOT
 def load_chaos():
     spec = importlib.util.spec_from_file_location("chaos", ROOT / "scripts" / "chaos.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["chaos"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
