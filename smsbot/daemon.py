@@ -113,7 +113,7 @@ class Daemon:
         result = StepResult()
         self._receive(result)
         result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar,
-                                                  self.limits)
+                                                  self.limits, stop=self.stop_event.is_set)
         if force_timers or time.monotonic() - self._last_timers >= self.timer_interval:
             self._last_timers = time.monotonic()
             timers.run_due(self.engine, self.clock())

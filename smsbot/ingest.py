@@ -124,10 +124,13 @@ def _answer(session: Session, row: InboundMessage, now: datetime, grammar: Gramm
 
 
 def process_pending(engine: Engine, now: datetime, grammar: Grammar,
-                    limits: Limits | None = None) -> int:
+                    limits: Limits | None = None, stop=None) -> int:
+    """Answer stored SMS, oldest first; `stop()` true (SIGTERM) ends it between two SMS."""
     limits = limits or Limits.from_env()
     handled = 0
     for inbound_id in pending_ids(engine):
+        if stop is not None and stop():
+            break
         process(engine, inbound_id, now, grammar, limits)
         handled += 1
     return handled
