@@ -252,5 +252,5 @@ def status(obj: Obj) -> None:
             click.echo(f"{label}: " + (", ".join(f"{s} {n}" for s, n in rows) or "empty"))
 
 
-from . import cli_modem  # noqa: E402  (issue 7: modem status)
-main.add_command(cli_modem.modem)
+from . import cli_modem, cli_security  # noqa: E402  (issue 7: modem status, security log)
+main.add_command(cli_modem.modem), main.add_command(cli_security.security)

@@ -201,3 +201,18 @@ def test_pins_are_stored_hashed(seeded):
         assert contacts.check_pin(admin, "1234") and not contacts.check_pin(admin, "4321")
 
 
+
+
+def test_the_admin_reads_the_security_log(conversation, seeded, cli_env):
+    import subprocess
+
+    cli_env["SMSBOT_DB"] = str(seeded.url)
+    for _ in range(2):
+        conversation.send("081300000001", "BANTUAN")
+    conversation.send("TELKOMSEL", "Promo 10GB")
+    log = subprocess.run(["smsbot", "security"], env=cli_env, capture_output=True, text=True)
+    assert log.returncode == 0, log.stderr
+    assert "+6281300000001   loop_guard" in log.stdout
+    ignored = subprocess.run(["smsbot", "security", "--ignored"], env=cli_env,
+                             capture_output=True, text=True)
+    assert "TELKOMSEL" in ignored.stdout and "Promo 10GB" in ignored.stdout
