@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             tally.crashes += 1
             failures.append(f"case {number}: {sender!r} {text[:80]!r}: {type(exc).__name__}: {exc}")
         if (number + 1) % 10_000 == 0:
-            print(f"  ... {number + 1} cases, {time.monotonic() - started:.0f} s", flush=True)
+            print(f"  ... {number + 1} cases, crashes {tally.crashes}, gate violations "
+                  f"{tally.gate_violations}, {time.monotonic() - started:.0f} s", flush=True)
     problems = hostile.check_db(engine, catalog)
     for line in tally.lines():
         print(line)
