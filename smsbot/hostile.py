@@ -85,6 +85,14 @@ class Tally:
     crashes: int = 0
     gate_violations: int = 0
 
+    def merge(self, other: "Tally") -> None:
+        self.cases += other.cases
+        self.outcomes.update(other.outcomes)
+        self.replies += other.replies
+        self.pages.update(other.pages)
+        self.crashes += other.crashes
+        self.gate_violations += other.gate_violations
+
     def lines(self) -> list[str]:
         return [
             f"cases:           {self.cases}",

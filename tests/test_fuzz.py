@@ -21,7 +21,8 @@ texts = st.one_of(
     st.builds(lambda a, b, c: a + b + c, st.sampled_from(hostile.PIECES[:20]),
               st.sampled_from(["", " ", "#", "*", ".", "\n"]), st.text(max_size=60)),
 )
-senders = st.one_of(st.sampled_from(hostile.SENDERS), st.text(max_size=20))
+people = st.sampled_from(hostile.SENDERS[:5])
+senders = st.one_of(people, people, st.sampled_from(hostile.SENDERS), st.text(max_size=20))
 
 
 def test_hostile_texts_never_crash_and_every_reply_passes_the_gate(tmp_path):
@@ -34,7 +35,7 @@ def test_hostile_texts_never_crash_and_every_reply_passes_the_gate(tmp_path):
     uids = itertools.count()
     tally = hostile.Tally()
 
-    @settings(max_examples=2000, deadline=None, database=None,
+    @settings(max_examples=1000, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(sender=senders, text=texts, gap=st.sampled_from([0, 1, 30, 600, 3600]),
            repeat=st.integers(1, 3))
@@ -46,8 +47,8 @@ def test_hostile_texts_never_crash_and_every_reply_passes_the_gate(tmp_path):
 
     one_sms()
     assert hostile.check_db(engine, catalog) == []
-    assert tally.cases >= 2000 and tally.crashes == 0
+    assert tally.cases >= 1000 and tally.crashes == 0
     # the run reached the interesting places, not only the help text
-    assert tally.outcomes["answered"] > 500 and tally.outcomes["ignored"] > 100
+    assert tally.outcomes["answered"] > 300 and tally.outcomes["ignored"] > 100
     assert tally.outcomes["limited"] + tally.outcomes["loop guard"] > 0
     engine.dispose()
