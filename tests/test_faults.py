@@ -137,3 +137,24 @@ def test_random_faults_lose_nothing_and_answer_nothing_twice(seeded, tmp_path):
     assert inbox_files(tmp_path / "m") == []
 
 
+
+
+def test_a_lost_acknowledgement_sends_again_rather_than_lose_the_sms(seeded, tmp_path):
+    """The modem took the SMS but its answer never came (a timeout after the send): the
+    daemon cannot know, so it sends again. At least once, never lost; the same window as a
+    kill inside SendSMS (see scripts/chaos.py)."""
+    config = write_config(tmp_path / "m")
+    phone(config, "CARI galamai")
+    plan = FaultPlan().fail("SendSMS", gammu.ERR_TIMEOUT, after=True)
+    clock, now = FakeMonotonic(), sim_clock()
+    daemon = Daemon(seeded, FaultyGammuTransport(config, plan, name="modem"), monotonic=clock,
+                    clock=now.now)
+    daemon.step()
+    first = messages(tmp_path / "m" / "gammu.log")  # read before the reconnect empties it
+    clock.t += 100
+    later(now, 1)
+    daemon.step()
+    second = messages(tmp_path / "m" / "gammu.log")
+    assert [to for to, _ in first + second] == ["+6281300000001"] * 2
+    _, outbox = rows(seeded)
+    assert [(m.status, m.attempts) for m in outbox] == [("sent", 1)]
