@@ -253,4 +253,5 @@ def status(obj: Obj) -> None:
 
 
 from . import cli_modem, cli_security  # noqa: E402  (issue 7: modem status, security log)
-main.add_command(cli_modem.modem), main.add_command(cli_security.security)
+main.add_command(cli_modem.modem)
+main.add_command(cli_security.security)
