@@ -179,15 +179,20 @@ def chat(obj: Obj) -> None:
               help="Broadcasts per contact per day [1; 0 = no cap; $SMSBOT_PROMOS_PER_DAY].")
 @click.option("--no-scheduler", is_flag=True,
               help="Don't start the APScheduler job (the daemon's timer still expands broadcasts).")
+@click.option("--give-up-after", "give_up", default=0, show_default=True, metavar="N",
+              help="Exit 1 after N modem failures in a row (0: never; keep retrying with "
+                   "backoff, as a service should).")
 @click.pass_obj
 def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: float,
         quiet_hours: str | None, send_rate: int | None, promos_per_day: int | None,
-        no_scheduler: bool) -> None:
+        no_scheduler: bool, give_up: int) -> None:
     """The daemon: answer SMS on one or more modems until stopped (SIGTERM/SIGINT finish
-    the message in hand, then exit 0). Several daemons may share one PostgreSQL database."""
+    the message in hand, then exit 0). A modem that cannot be opened, or fails later, is
+    reopened with backoff (1 s, 2 s ... 60 s); the daemon does not exit on its own. Several
+    daemons may share one PostgreSQL database."""
+    from .daemon import ModemUnavailable
     from .pool import Pool
     from .settings import Settings
-    from .transport import TransportError
     from .transport.gammu_modem import GammuTransport
 
     try:
@@ -197,12 +202,11 @@ def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, pol
         raise click.UsageError(str(exc))
     if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
         logging.getLogger().setLevel(logging.INFO)
-    transports = []
+    transports = [GammuTransport(gammurc, section=section) for gammurc in gammurcs]
     try:
-        for gammurc in gammurcs:
-            transports.append(GammuTransport(gammurc, section=section).open())
-        pool = Pool(obj.engine, transports, poll_interval=poll, settings=settings)
-    except (TransportError, ValueError) as exc:
+        pool = Pool(obj.engine, transports, poll_interval=poll, settings=settings,
+                    max_connect_failures=give_up)
+    except ValueError as exc:
         click.echo(f"smsbot run: {exc}", err=True)
         sys.exit(1)
     scheduler = None
@@ -212,6 +216,9 @@ def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, pol
         scheduler = start_scheduler(obj.url, obj.engine)
     try:
         pool.run(until_idle=until_idle)
+    except ModemUnavailable as exc:
+        click.echo(f"smsbot run: giving up: {exc}", err=True)
+        sys.exit(1)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -323,3 +330,7 @@ main.add_command(cli_broadcast.broadcast)
 
 from . import cli_search  # noqa: E402  (issue 3: `smsbot report searches`)
 cli_crm.report.add_command(cli_search.searches)
+
+from . import cli_modem, cli_security  # noqa: E402  (issue 7: modem status, security log)
+main.add_command(cli_modem.modem)
+main.add_command(cli_security.security)

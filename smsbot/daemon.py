@@ -3,6 +3,12 @@
 One step: receive -> record (commit) -> delete from the device -> answer pending SMS ->
 run due timers -> send due outbox rows, most urgent first. `run(until_idle=True)` stops
 when the device inbox is empty, nothing is pending and nothing is due in the outbox.
+
+Faults: a modem error that asks for it (`TransportError.reconnect`: timeouts, a vanished
+port, CMS errors) closes the modem; it is opened again after a backoff (1 s, 2 s, 4 s ...
+up to `backoff_max`), also when it cannot be opened at start. Meanwhile stored SMS are
+still answered and timers still run; nothing is sent and no queued row is charged a try.
+The daemon never exits on its own unless `max_connect_failures` is set (tests).
 """
 
 from __future__ import annotations
@@ -21,12 +27,17 @@ from sqlmodel import Session
 from . import grammar as grammar_module, ingest, outbox, timers
 from .clock import utcnow
 from .grammar import Grammar
+from .limits import Limits
 from .sendpolicy import SendPolicy
 from .settings import Settings
 from .throttle import Throttle
 from .transport.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
+
+
+class ModemUnavailable(Exception):
+    """The modem could not be reached `max_connect_failures` times in a row."""
 
 
 @dataclass
@@ -59,22 +70,59 @@ class Daemon:
     on_sent: Callable[[object], None] | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     settings: Settings = field(default_factory=Settings.from_env)
+    limits: Limits = field(default_factory=Limits.from_env)
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    max_connect_failures: int = 0  # 0: retry forever (production)
+    monotonic: Callable[[], float] = time.monotonic
     _last_timers: float = field(default=0.0, init=False)
     _recovered: bool = field(default=False, init=False)
     _last_receive: float = field(default=float("-inf"), init=False)
     _backlog: bool = field(default=False, init=False)
+    _failures: int = field(default=0, init=False)  # modem failures in a row
+    _retry_at: float = field(default=0.0, init=False)
+    _inbox_read: bool = field(default=False, init=False)  # the last step read the inbox
 
     def __post_init__(self) -> None:
         self.policy = SendPolicy(self.settings)
         self.throttle = Throttle(self.settings.send_rate)
 
+    # -- modem health -----------------------------------------------------------------
+    def modem_ready(self) -> bool:
+        return self.monotonic() >= self._retry_at
+
+    def _modem_failed(self, what: str, exc: TransportError) -> None:
+        log.error("modem %s: %s", self.transport.name, exc)
+        if not exc.reconnect:
+            return
+        try:
+            self.transport.close()
+        except Exception:  # closing a broken modem may fail too
+            log.debug("closing modem %s failed", self.transport.name, exc_info=True)
+        self._failures += 1
+        delay = min(self.backoff_max, self.backoff_base * 2 ** (self._failures - 1))
+        self._retry_at = self.monotonic() + delay
+        log.warning("modem %s: %s failed %d time(s) in a row; reopening in %.0f s",
+                    self.transport.name, what, self._failures, delay)
+        if self.max_connect_failures and self._failures >= self.max_connect_failures:
+            raise ModemUnavailable(f"modem {self.transport.name}: {exc} "
+                                   f"({self._failures} failures in a row)") from exc
+
+    def _modem_ok(self) -> None:
+        if self._failures:
+            log.warning("modem %s is back after %d failure(s)", self.transport.name,
+                        self._failures)
+        self._failures = 0
+        self._retry_at = 0.0
+
     def _broadcasts_may_go(self, now: datetime) -> bool:
         """Broadcasts wait for quiet hours to end and for room in the modem's minute."""
         return self.policy.broadcasts_open(now) and self.throttle.has_room(now)
 
+    # -- one step -----------------------------------------------------------------------
     def recover(self) -> None:
         with Session(self.engine) as session:
-            requeued = outbox.requeue_interrupted(session, [self.transport.name])
+            requeued = outbox.requeue_interrupted(session, [self.transport.name], self.clock())
         if requeued:
             log.warning("%d outgoing SMS were interrupted by a crash; queued again", requeued)
         self._recovered = True
@@ -87,19 +135,27 @@ class Daemon:
             self._last_receive = time.monotonic()
             self._receive(result)
         if self.answer:
-            result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar)
+            result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar,
+                                                      self.limits, stop=self.stop_event.is_set)
         if self.answer and (force_timers or time.monotonic() - self._last_timers >= self.timer_interval):
             self._last_timers = time.monotonic()
             timers.run_due(self.engine, self.clock())
+            with Session(self.engine) as session:  # sends stuck by a daemon that died for good
+                outbox.requeue_interrupted(session, [], self.clock())
         self._send(result)
         return result
 
     def _receive(self, result: StepResult) -> None:
+        self._inbox_read = False
+        if not self.modem_ready():
+            return
         try:
             incoming = self.transport.receive()
         except TransportError as exc:
-            log.error("modem %s: %s", self.transport.name, exc)
+            self._modem_failed("reading the inbox", exc)
             return
+        self._modem_ok()
+        self._inbox_read = True
         for start in range(0, len(incoming), self.record_batch):
             batch = incoming[start:start + self.record_batch]
             stored = ingest.record_many(self.engine, batch, self.clock(), modem=self.transport.name)
@@ -109,8 +165,11 @@ class Daemon:
                 try:
                     self.transport.delete(sms)  # only after the commit above
                 except TransportError as exc:
-                    log.error("modem %s: %s (the dedupe key keeps it from a second answer)",
-                              self.transport.name, exc)
+                    log.error("delete failed; the dedupe key keeps the SMS from a second answer")
+                    self._inbox_read = False
+                    self._modem_failed("deleting an SMS", exc)
+                    if not self.modem_ready():
+                        return
 
     def _send(self, result: StepResult) -> None:
         """Send due rows, most urgent first. Each row is committed `sending` before its modem
@@ -120,7 +179,10 @@ class Daemon:
 
         A row is ours only if its conditional claim matched (other modem threads and daemons
         read the same queue). Broadcast rows also wait for quiet hours and the throttle, and
-        pass the buyer's checks (opt-out, daily cap) first."""
+        pass the buyer's checks (opt-out, daily cap) first. A modem fault ends the batch; a
+        fault of the link does not charge the SMS a try."""
+        if not self.modem_ready():
+            return
         sent_rows = []
         started = time.monotonic()
         stopped_early = False
@@ -131,7 +193,8 @@ class Daemon:
                               broadcasts=self.policy.broadcasts_open(now))
             for row in rows:
                 # A real modem sends a few SMS a minute: look at the inbox between them.
-                if self.stop_event.is_set() or time.monotonic() - started >= self.receive_interval:
+                if (self.stop_event.is_set() or not self.modem_ready()
+                        or time.monotonic() - started >= self.receive_interval):
                     stopped_early = True
                     break
                 now = self.clock()
@@ -147,9 +210,12 @@ class Daemon:
                 except TransportError as exc:
                     log.error("send #%s to %s failed: %s", row.id, row.to, exc)
                     outbox.mark_failed(session, row, str(exc), self.clock(),
-                                       permanent=exc.permanent, commit=False)
+                                       permanent=exc.permanent, charge=not exc.link, commit=False)
                     result.failed += 1
+                    session.commit()
+                    self._modem_failed("sending", exc)
                     continue
+                self._modem_ok()
                 outbox.mark_sent(session, row, reference, self.clock(),
                                  modem=self.transport.name, commit=False)
                 result.sent += 1
@@ -161,20 +227,39 @@ class Daemon:
                 self.on_sent(row)
 
     def idle(self) -> bool:
+        """The modem inbox was read empty, nothing is pending, nothing is due, and no failed
+        send waits for its retry (the outbox is drained: sent, or failed for good)."""
+        if not self._inbox_read:
+            return False
         with Session(self.engine) as session:
             now = self.clock()
-            return not ingest.pending_ids(self.engine, 1) and outbox.due_count(
-                session, now, broadcasts=self.policy.broadcasts_open(now)) == 0
+            return (not ingest.pending_ids(self.engine, 1)
+                    and outbox.due_count(session, now,
+                                         broadcasts=self.policy.broadcasts_open(now)) == 0
+                    and outbox.retrying_count(session) == 0)
 
     def run(self, *, until_idle: bool = False) -> None:
-        """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return)."""
+        """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return).
+        Never returns on its own otherwise: modem faults reconnect with backoff, and an
+        unexpected error (a locked database) is logged and the loop goes on."""
         self._install_signal_handlers()
         log.info("smsbot running on modem %s", self.transport.name)
         busy = False
+        errors = 0
         while not self.stop_event.is_set():
-            # --until-idle runs the timers before it decides it is idle, not at every step
-            # of a backlog (they still run every timer_interval).
-            result = self.step(force_timers=until_idle and not busy)
+            try:
+                # --until-idle runs the timers before it decides it is idle, not at every
+                # step of a backlog (they still run every timer_interval).
+                result = self.step(force_timers=until_idle and not busy)
+                errors = 0
+            except ModemUnavailable:
+                raise
+            except Exception:
+                errors += 1
+                delay = min(self.backoff_max, self.backoff_base * 2 ** (errors - 1))
+                log.exception("step failed (%d in a row); going on in %.0f s", errors, delay)
+                self.stop_event.wait(delay)
+                continue
             busy = result.busy
             if result.busy:
                 log.info("received %d, answered %d, sent %d, failed %d", result.received,
@@ -182,7 +267,10 @@ class Daemon:
                 continue
             if until_idle and self.idle():
                 return
-            self.stop_event.wait(self.poll_interval)
+            wait = self.poll_interval
+            if not self.modem_ready():
+                wait = min(wait, max(0.0, self._retry_at - self.monotonic()))
+            self.stop_event.wait(wait)
 
     def _install_signal_handlers(self) -> None:
         if threading.current_thread() is not threading.main_thread():

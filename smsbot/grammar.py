@@ -90,6 +90,8 @@ def load(root: Path | None = None) -> Grammar:
     for path in sorted(root.glob("*.toml")):
         if path.name != "common.toml":
             grammar.data[path.stem] = _read(path)
+            # replies of a shared module (limits.toml -> "limits.too_many")
+            _merge_replies(grammar, path.stem, grammar.data[path.stem].get("replies", {}))
     return grammar
 
 

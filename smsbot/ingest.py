@@ -7,6 +7,8 @@
    rows and the `processed` mark commit together (`process_batch` does several SMS in one
    transaction, which keeps that rule for each of them). A crash before that commit leaves the
    SMS `pending`, and it is answered after restart; after it, never again.
+3. Before the core answers, the per-sender limits and the loop guard (smsbot.limits) may
+   silence it; the SMS is still kept, with a note saying why.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from . import contacts, core, outbox
+from . import contacts, core, limits as limits_module, outbox, security
 from .clock import to_db
+from .context import Reply
 from .grammar import Grammar
+from .limits import Limits
 from .models import InboundMessage
 from .phones import normalize, sender_kind
 from .transport.base import IncomingSMS
@@ -90,21 +94,34 @@ def pending_ids(engine: Engine, limit: int = 500) -> list[int]:
         ).all())
 
 
-def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar) -> int:
-    """Answer one stored SMS; returns how many outbox rows it queued.
+class _Single(Exception):
+    """This SMS needs a transaction of its own (the loop guard rolls back its changes)."""
+
+
+def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar,
+            limits: Limits | None = None) -> int:
+    """Answer one stored SMS; returns how many replies it queued.
 
     The SMS is claimed with a conditional UPDATE (pending -> processing) in the same
     transaction that queues its replies and marks it processed. Two daemons on one database
     (or two threads) therefore never both answer it: on PostgreSQL the second UPDATE waits
     for the first transaction and then matches nothing; on SQLite it waits for the write lock.
     """
+    limits = limits or Limits.from_env()
     with Session(engine, expire_on_commit=False) as session:
         if not _claim(session, [inbound_id]):
             return 0
         row = session.get(InboundMessage, inbound_id)
         try:
-            replies = core.handle_message(row.sender, row.text, now, session, grammar)
-            note = ""
+            replies, note = _answer(session, row, now, grammar, limits)
+        except _Single as repeat:  # the loop guard: nothing of it may stay
+            session.rollback()
+            if not _claim(session, [inbound_id]):
+                return 0
+            row = session.get(InboundMessage, inbound_id)
+            security.record(session, row.sender_e164, "loop_guard",
+                            f"inbound {row.id} repeats {repeat.args[0]}", now)
+            replies, note = [], f"loop guard: same text and answer as inbound {repeat.args[0]}"
         except Exception as exc:  # a bug must not lose the SMS or silence the sender
             log.exception("handler failed on inbound %s", inbound_id)
             session.rollback()
@@ -128,6 +145,28 @@ def _claim(session: Session, inbound_ids: list[int]) -> list[int]:
     ).scalars().all())
 
 
+def _answer(session: Session, row: InboundMessage, now: datetime, grammar: Grammar,
+            limits: Limits) -> tuple[list[Reply], str]:
+    """The replies for one SMS and the note to keep with it, after the limits. Raises
+    _Single when the loop guard says its changes must be rolled back."""
+    phone = row.sender_e164
+    if phone:
+        existing = contacts.find(session, phone)
+        role = existing.role if existing else "buyer"
+        verdict = limits_module.verdict(session, phone, role, now, limits)
+        if verdict != "answer":
+            security.record(session, phone, "rate_limited", f"inbound {row.id}: {verdict}", now)
+            if verdict == "silent":
+                return [], "limited: not answered"
+            return [Reply(phone, grammar.render("limits.too_many"))], "limited: notice sent"
+    replies = core.handle_message(row.sender, row.text, now, session, grammar)
+    mine = [page for r in replies if r.to == phone for page in outbox.pages_of(r.text)]
+    earlier = limits_module.repeat_of(session, row, mine, now, limits) if mine else None
+    if earlier is not None:
+        raise _Single(earlier)
+    return replies, ""
+
+
 def _finish(session: Session, row: InboundMessage, replies, now: datetime, note: str = "") -> None:
     for reply in replies:
         outbox.enqueue(session, reply, now, inbound_id=row.id, modem=row.modem)
@@ -137,22 +176,51 @@ def _finish(session: Session, row: InboundMessage, replies, now: datetime, note:
     session.add(row)
 
 
-def process_pending(engine: Engine, now: datetime, grammar: Grammar, batch: int = 50) -> int:
+def process_pending(engine: Engine, now: datetime, grammar: Grammar,
+                    limits: Limits | None = None, stop=None, batch: int = 50) -> int:
+    """Answer stored SMS, oldest first, in batches; `stop()` true (SIGTERM) ends it between
+    two batches. A batch never holds two SMS of one sender, so the limits, which count
+    the sender's earlier answers in the database, see every one of them."""
+    limits = limits or Limits.from_env()
     handled = 0
-    ids = pending_ids(engine)
-    for start in range(0, len(ids), batch):
-        handled += process_batch(engine, ids[start:start + batch], now, grammar)
+    for ids in _batches(engine, batch):
+        if stop is not None and stop():
+            break
+        handled += process_batch(engine, ids, now, grammar, limits)
     return handled
 
 
-def process_batch(engine: Engine, inbound_ids: list[int], now: datetime, grammar: Grammar) -> int:
+def _batches(engine: Engine, size: int) -> list[list[int]]:
+    with Session(engine) as session:
+        pending = session.exec(
+            select(InboundMessage.id, InboundMessage.sender_e164)
+            .where(InboundMessage.status == "pending").order_by(InboundMessage.id).limit(500)
+        ).all()
+    batches: list[list[int]] = []
+    current: list[int] = []
+    senders: set = set()
+    for inbound_id, sender in pending:
+        if len(current) >= size or sender in senders:
+            batches.append(current)
+            current, senders = [], set()
+        current.append(inbound_id)
+        senders.add(sender)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def process_batch(engine: Engine, inbound_ids: list[int], now: datetime, grammar: Grammar,
+                  limits: Limits | None = None) -> int:
     """Answer several stored SMS in ONE transaction: every SMS's outbox rows and its
     `processed` mark still commit together (all of the batch or none of it), so each SMS is
     answered exactly once. One commit per batch instead of one per SMS is what makes a
-    backlog of thousands cheap. If any handler fails, the batch is rolled back and answered
-    one SMS at a time by `process`, so the failure stays with its own SMS."""
+    backlog of thousands cheap. If any handler fails (or the loop guard must undo one),
+    the batch is rolled back and answered one SMS at a time by `process`, so the failure
+    stays with its own SMS."""
+    limits = limits or Limits.from_env()
     if len(inbound_ids) == 1:
-        process(engine, inbound_ids[0], now, grammar)
+        process(engine, inbound_ids[0], now, grammar, limits)
         return 1
     with Session(engine, expire_on_commit=False) as session:
         mine = _claim(session, inbound_ids)
@@ -164,26 +232,26 @@ def process_batch(engine: Engine, inbound_ids: list[int], now: datetime, grammar
             .order_by(InboundMessage.id)
         ).all()
         contacts.preload(session, [row.sender_e164 for row in rows])
-        answered: list[tuple[InboundMessage, list]] = []
+        answered: list[tuple[InboundMessage, list, str]] = []
         try:
             for row in rows:
                 if row.status == "processing":
-                    answered.append((row, core.handle_message(row.sender, row.text, now, session,
-                                                              grammar)))
+                    replies, note = _answer(session, row, now, grammar, limits)
+                    answered.append((row, replies, note))
             # Written after the handlers, in two statements for the whole batch; handlers
-            # never read the outbox or the inbound table, so none of them misses a row.
+            # never read the outbox or the inbound table, and no sender is in a batch twice.
             outbox.enqueue_many(session, [(reply, row.id, row.modem)
-                                          for row, replies in answered for reply in replies], now)
+                                          for row, replies, _note in answered for reply in replies], now)
             if answered:
                 table = InboundMessage.__table__
                 session.execute(
                     update(table).where(table.c.id == bindparam("row_id"))
-                    .values(status="processed", processed_at=to_db(now), note=""),
-                    [{"row_id": row.id} for row, _replies in answered])
+                    .values(status="processed", processed_at=to_db(now), note=bindparam("row_note")),
+                    [{"row_id": row.id, "row_note": note} for row, _replies, note in answered])
             session.commit()
             return len(inbound_ids)
         except Exception:  # noqa: BLE001 - retried one by one below, where it is logged
             session.rollback()
     for inbound_id in inbound_ids:
-        process(engine, inbound_id, now, grammar)
+        process(engine, inbound_id, now, grammar, limits)
     return len(inbound_ids)

@@ -295,3 +295,17 @@ class SearchMiss(SQLModel, table=True):
     text: str = ""  # as typed
     phone: str = Field(default="", index=True)
     created_at: datetime = Field(index=True)
+
+
+# --- Reliability and abuse (issue 7) ----------------------------------------------------------
+
+
+class SecurityEvent(SQLModel, table=True):
+    """Something the admin should be able to look back on: a failed or locked PIN, a
+    privileged command from the wrong phone, a sender over the limits, a reply loop cut."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    phone: str = Field(default="", index=True)  # E.164, or the raw sender ID
+    kind: str = Field(index=True)  # pin_failed | pin_locked | not_allowed | rate_limited | loop_guard
+    detail: str = ""

@@ -18,9 +18,12 @@ from sqlmodel import Session, col, select
 
 from .clock import to_db
 from .context import Reply
-from .gsm7 import measure, to_gsm7
+from .gsm7 import measure, septets, to_gsm7
 from .models import PRIORITY, OutboxMessage
 
+MAX_SEGMENTS = 2  # per SMS: a third segment costs the sender (or us) a third SMS
+MAX_PAGES = 3  # per reply: beyond that the text is cut, never sent at any cost
+PAGE_SEPTETS = 153 * MAX_SEGMENTS
 MAX_ATTEMPTS = 3
 HANDOVER = timedelta(seconds=30)  # then any modem may send a row meant for another
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
@@ -28,11 +31,55 @@ RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=
 
 def enqueue(session: Session, reply: Reply, now: datetime, *, inbound_id: int | None = None,
             modem: str = "") -> OutboxMessage:
-    """Queue one SMS. Every text passes the GSM-7 gate here; segments are counted from
-    Gammu's own encoder."""
-    row = OutboxMessage(**_values(reply, now, inbound_id, modem))
-    session.add(row)
-    return row
+    """Queue one reply; returns its (first) row. Every text passes the one gate here:
+    GSM-7 only, at most MAX_SEGMENTS segments per SMS (counted by Gammu's own encoder); a
+    longer text goes out as numbered pages `(1/2)`, at most MAX_PAGES, the rest cut."""
+    rows = []
+    for text in pages_of(reply.text):
+        row = OutboxMessage(**_values(reply, now, inbound_id, modem, text))
+        session.add(row)
+        rows.append(row)
+    return rows[0]
+
+
+def pages_of(text: str) -> list[str]:
+    """The SMS texts `enqueue` would queue for `text`."""
+    return paginate(to_gsm7(text))
+
+
+def paginate(text: str) -> list[str]:
+    """Split a GSM-7 text into pages of at most MAX_SEGMENTS segments each, on word
+    boundaries, numbered ` (1/3)`; more than MAX_PAGES pages: the last one ends in `...`."""
+    if septets(text) <= PAGE_SEPTETS:
+        return [text]
+    room = PAGE_SEPTETS - len(" (9/9)") - 2  # 2: an escape never straddles two parts
+    pages: list[str] = []
+    rest = text.strip()
+    if not rest:
+        return [_cut(text, PAGE_SEPTETS)]
+    while rest:
+        if len(pages) == MAX_PAGES - 1 and septets(rest) > room:
+            pages.append(_cut(rest, room - 3).rstrip() + "...")
+            break
+        page = _cut(rest, room)
+        if septets(page) < septets(rest):  # break at the last space, if there is one
+            space = page.rfind(" ")
+            if space > room // 2:
+                page = page[:space]
+        pages.append(page.rstrip())
+        rest = rest[len(page):].strip()
+    total = len(pages)
+    return [f"{page} ({n}/{total})" for n, page in enumerate(pages, 1)] if total > 1 else pages
+
+
+def _cut(text: str, budget: int) -> str:
+    """The longest prefix of `text` that fits `budget` septets."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += septets(ch)
+        if used > budget:
+            return text[:index]
+    return text
 
 
 def enqueue_many(session: Session, items: list[tuple[Reply, int | None, str]], now: datetime) -> int:
@@ -40,13 +87,15 @@ def enqueue_many(session: Session, items: list[tuple[Reply, int | None, str]], n
     for a batch of answers written at the end of its transaction. Same GSM-7 gate."""
     if not items:
         return 0
-    rows = [_values(reply, now, inbound_id, modem) for reply, inbound_id, modem in items]
+    rows = [_values(reply, now, inbound_id, modem, page)
+            for reply, inbound_id, modem in items for page in pages_of(reply.text)]
     session.execute(insert(OutboxMessage.__table__), rows)
     return len(rows)
 
 
-def _values(reply: Reply, now: datetime, inbound_id: int | None, modem: str) -> dict:
-    text = to_gsm7(reply.text)
+def _values(reply: Reply, now: datetime, inbound_id: int | None, modem: str,
+            text: str) -> dict:
+    """One outbox row for one page (already through the gate) of `reply`."""
     encoding = measure(text)
     return {
         "to": reply.to, "text": text, "kind": reply.kind, "priority": PRIORITY.get(reply.kind, 10),
@@ -155,14 +204,17 @@ def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetim
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
-                *, permanent: bool = False, commit: bool = True) -> None:
+                *, permanent: bool = False, charge: bool = True, commit: bool = True) -> None:
     """Retry with backoff up to MAX_ATTEMPTS; then (or at once, if permanent) `failed`.
-    A failing number is pushed back, so it never blocks the rest of the queue."""
-    if permanent or row.attempts >= MAX_ATTEMPTS:
-        _apply(session, row, status="failed", error=error[:500])
+    A failing number is pushed back, so it never blocks the rest of the queue. With
+    `charge=False` (the modem link failed, not this SMS) the try is not counted."""
+    attempts = row.attempts if charge else max(0, row.attempts - 1)
+    if permanent or attempts >= MAX_ATTEMPTS:
+        _apply(session, row, status="failed", error=error[:500], attempts=attempts)
     else:
-        backoff = RETRY_BACKOFF[min(row.attempts, len(RETRY_BACKOFF)) - 1]
-        _apply(session, row, status="queued", error=error[:500], not_before=to_db(now + backoff))
+        backoff = RETRY_BACKOFF[min(max(attempts, 1), len(RETRY_BACKOFF)) - 1]
+        _apply(session, row, status="queued", error=error[:500], attempts=attempts,
+               not_before=to_db(now + backoff))
     if commit:
         session.commit()
 
@@ -186,14 +238,22 @@ def _apply(session: Session, row: OutboxMessage, **values) -> None:
 _UPDATES: dict[tuple, object] = {}
 
 
-def requeue_interrupted(session: Session, modems: list[str] | None = None) -> int:
+STALE_SENDING = timedelta(minutes=10)  # no modem call takes this long
+
+
+def requeue_interrupted(session: Session, modems: list[str] | None = None,
+                        now: datetime | None = None) -> int:
     """Rows left `sending` by a crash go back to the queue. With `modems`, only the rows
-    those modems had claimed: other daemons' sends in flight are not theirs to touch.
+    those modems had claimed (other daemons' sends in flight are not theirs to touch), and,
+    with `now`, any row claimed longer than STALE_SENDING ago (its daemon died for good).
     Returns how many."""
     stmt = update(OutboxMessage).where(OutboxMessage.status == "sending")
     if modems is not None:
         # "" = claimed by a sender that named no modem (the daemon always names it)
-        stmt = stmt.where(col(OutboxMessage.modem).in_([*modems, ""]))
+        mine = col(OutboxMessage.modem).in_([*modems, ""])
+        if now is not None:
+            mine = or_(mine, OutboxMessage.sending_at < to_db(now - STALE_SENDING))
+        stmt = stmt.where(mine)
     result = session.exec(stmt.values(status="queued"))
     session.commit()
     return result.rowcount or 0
@@ -206,3 +266,12 @@ def due_count(session: Session, now: datetime, *, broadcasts: bool = True) -> in
     if not broadcasts:
         query = query.where(OutboxMessage.kind != "broadcast")
     return session.exec(query).one()
+
+
+def retrying_count(session: Session) -> int:
+    """Queued rows waiting for another try after a failed send (not yet given up)."""
+    from sqlalchemy import func
+    return session.exec(
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.status == "queued", OutboxMessage.error != "")
+    ).one()

@@ -36,6 +36,7 @@ class Pool:
     clock: Callable[[], datetime] = utcnow
     poll_interval: float = 2.0
     settings: Settings = field(default_factory=Settings.from_env)
+    max_connect_failures: int = 0  # 0: each modem retries forever
     stop_event: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -45,7 +46,7 @@ class Pool:
         self.daemons = [
             Daemon(self.engine, transport, grammar=self.grammar, clock=self.clock,
                    poll_interval=self.poll_interval, stop_event=self.stop_event,
-                   settings=self.settings,
+                   settings=self.settings, max_connect_failures=self.max_connect_failures,
                    answer=(index == 0))
             for index, transport in enumerate(self.transports)
         ]

@@ -27,6 +27,7 @@ from . import grammar as grammar_module
 from .chat import SimulatedClock
 from .clock import parse_iso
 from .daemon import Daemon
+from .limits import Limits
 from .phones import local_form, normalize
 from .settings import Settings
 from .transport.memory import MemoryTransport
@@ -43,7 +44,10 @@ class Sent:
 
 class Conversation:
     def __init__(self, engine: Engine, start: datetime | str = "2026-11-27T10:00:00",
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, limits: Limits | None = None):
+        """`settings`: broadcast sending rules (default: the defaults, not $SMSBOT_*);
+        `limits`: the per-sender limits (default: off, so a feature's transcript may send
+        many SMS from one phone; pass `Limits()` or `Limits.from_env()` for the daemon's)."""
         self.engine = engine
         self.clock = SimulatedClock()
         self.clock.set(parse_iso(start) if isinstance(start, str) else start)
@@ -51,7 +55,8 @@ class Conversation:
         self.outgoing: list[Sent] = []
         self.daemon = Daemon(engine, self.transport, grammar=grammar_module.load(),
                              clock=self.clock.now, on_sent=self._record, timer_interval=0,
-                             settings=settings or Settings())  # defaults, not $SMSBOT_*
+                             settings=settings or Settings(),  # defaults, not $SMSBOT_*
+                             limits=limits or Limits.off())
 
     def _record(self, row) -> None:
         self.outgoing.append(Sent(local_form(row.to), row.text, row.kind, row.segments,

@@ -9,12 +9,21 @@ from typing import Any, Protocol
 
 
 class TransportError(Exception):
-    """A modem or network failure. `permanent` means retrying the same send is pointless
-    (an invalid number), otherwise the outbox retries with backoff."""
+    """A modem or network failure.
 
-    def __init__(self, message: str, *, permanent: bool = False):
+    - `permanent`: retrying the same send is pointless (an invalid number or text); the
+      outbox marks the row `failed` at once. Otherwise it retries with backoff.
+    - `link`: the link to the modem failed (timeout, port gone, phone off, no SIM); the SMS
+      in hand is not to blame, so the try is not charged to it. Implies `reconnect`.
+    - `reconnect`: close the modem and open it again (with backoff) before the next call.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, reconnect: bool = False,
+                 link: bool = False):
         super().__init__(message)
         self.permanent = permanent
+        self.link = link
+        self.reconnect = reconnect or link
 
 
 @dataclass

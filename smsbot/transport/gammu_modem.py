@@ -22,9 +22,36 @@ log = logging.getLogger(__name__)
 
 MULTIPART_WAIT_SECONDS = 600  # a part missing this long: answer what arrived
 _CONCAT_TYPES = ("ConcatenatedMessages", "ConcatenatedMessages16bit")
+USSD_TIMEOUT_SECONDS = 30
+
+
+def _errors(*names: str) -> tuple:
+    return tuple(getattr(gammu, name) for name in names if hasattr(gammu, name))
+
+
 # Gammu errors that no retry will fix.
-_PERMANENT = tuple(getattr(gammu, name) for name in (
-    "ERR_INVALIDDATA", "ERR_UNKNOWNRESPONSE") if hasattr(gammu, name))
+_PERMANENT = _errors("ERR_INVALIDDATA", "ERR_UNKNOWNRESPONSE")
+# The link to the modem failed; the message in hand is not to blame. Reconnect.
+_LINK = _errors(
+    "ERR_TIMEOUT", "ERR_NOTCONNECTED", "ERR_DEVICEOPENERROR", "ERR_DEVICENOTEXIST",
+    "ERR_DEVICEBUSY", "ERR_DEVICELOCKED", "ERR_DEVICENOPERMISSION", "ERR_DEVICEREADERROR",
+    "ERR_DEVICEWRITEERROR", "ERR_DEVICENOTWORK", "ERR_DEVICENODRIVER",
+    "ERR_DEVICECHANGESPEEDERROR", "ERR_DEVICEDTRRTSERROR", "ERR_DEVICEPARITYERROR",
+    "ERR_PHONEOFF", "ERR_NOTRUNNING", "ERR_NOSIM", "ERR_SECURITYERROR", "ERR_BUSY",
+    "ERR_ABORTED", "ERR_NOECHO")
+
+
+def transport_error(message: str, exc: Exception) -> TransportError:
+    """Map a Gammu error to a TransportError. Everything that is neither permanent nor a
+    link failure (CMS errors: ERR_FULL, ERR_NETWORK_ERROR, ERR_UNKNOWN ...) is charged to
+    the message (retried with backoff) and also reopens the modem, which often clears a
+    modem stuck in a bad state."""
+    text = f"{message}: {_describe(exc)}"
+    if isinstance(exc, _PERMANENT):
+        return TransportError(text, permanent=True)
+    if isinstance(exc, _LINK):
+        return TransportError(text, link=True)
+    return TransportError(text, reconnect=True)
 
 
 class GammuTransport:
@@ -40,14 +67,19 @@ class GammuTransport:
 
     # -- connection -------------------------------------------------------------------
     def open(self) -> "GammuTransport":
-        machine = gammu.StateMachine()
+        machine = self._new_machine()
         try:
             machine.ReadConfig(Section=self.section, Filename=self.config)
             machine.Init()
         except gammu.GSMError as exc:
-            raise TransportError(f"cannot open modem {self.config}: {_describe(exc)}") from exc
+            raise TransportError(f"cannot open modem {self.config}: {_describe(exc)}",
+                                 link=True) from exc
         self.machine = machine
         return self
+
+    def _new_machine(self):
+        """The StateMachine (a seam for smsbot.transport.faulty)."""
+        return gammu.StateMachine()
 
     def close(self) -> None:
         if self.machine is not None:
@@ -71,7 +103,7 @@ class GammuTransport:
                 return []
             raw = self._read_all(machine)
         except gammu.GSMError as exc:
-            raise TransportError(f"reading SMS failed: {_describe(exc)}") from exc
+            raise transport_error("reading SMS failed", exc) from exc
         messages = []
         for group in _link(raw):
             sms = self._assemble(group)
@@ -122,7 +154,7 @@ class GammuTransport:
             except gammu.ERR_EMPTY:
                 pass  # already gone
             except gammu.GSMError as exc:
-                raise TransportError(f"delete failed: {_describe(exc)}") from exc
+                raise transport_error("delete failed", exc) from exc
 
     # -- sending ------------------------------------------------------------------------
     def send(self, to: str, text: str, reference: int = 0) -> str:
@@ -138,9 +170,59 @@ class GammuTransport:
             try:
                 refs.append(str(machine.SendSMS(part)))
             except gammu.GSMError as exc:
-                raise TransportError(f"send to {to} failed: {_describe(exc)}",
-                                     permanent=isinstance(exc, _PERMANENT)) from exc
+                raise transport_error(f"send to {to} failed", exc) from exc
         return ",".join(refs)
+
+    # -- status -------------------------------------------------------------------------
+    def status(self, ussd: str | None = None, timeout: float = USSD_TIMEOUT_SECONDS) -> dict:
+        """What the admin wants to know about the modem: identity, signal, network, SMS
+        memory use and (with `ussd`, e.g. '*888#') the operator's balance answer. Each
+        field is filled independently: one unsupported call does not hide the others."""
+        machine = self._sm()
+        info: dict = {}
+
+        def ask(key, call):
+            try:
+                info[key] = call()
+            except gammu.GSMError as exc:
+                info[key] = f"(not available: {_describe(exc)})"
+
+        ask("manufacturer", machine.GetManufacturer)
+        ask("model", lambda: " ".join(x for x in machine.GetModel() if x and x != "unknown"))
+        ask("firmware", lambda: machine.GetFirmware()[0])
+        ask("imei", machine.GetIMEI)
+        ask("signal", machine.GetSignalQuality)
+        ask("network", machine.GetNetworkInfo)
+        ask("sms_memory", machine.GetSMSStatus)
+        if ussd:
+            ask("ussd", lambda: self._ussd(machine, ussd, timeout))
+        return info
+
+    @staticmethod
+    def _ussd(machine, code: str, timeout: float) -> str:
+        """python-gammu has no GetUSSD: listen for the USSD event, dial, and read the device
+        until it arrives. No Gammu call may be made inside the callback."""
+        answers: list[dict] = []
+
+        def on_event(_machine, kind, data):
+            if kind == "USSD":
+                answers.append(data)
+
+        machine.SetIncomingCallback(on_event)
+        machine.SetIncomingUSSD(True)
+        try:
+            machine.DialService(code)
+            deadline = time.monotonic() + timeout
+            while not answers and time.monotonic() < deadline:
+                machine.ReadDevice()
+        finally:
+            try:
+                machine.SetIncomingUSSD(False)
+            except gammu.GSMError:
+                pass
+        if not answers:
+            return f"(no answer to {code} within {timeout:.0f}s)"
+        return answers[0].get("Text", "") or f"({answers[0].get('Status', 'empty answer')})"
 
     # -- injecting (dummy modem only) -----------------------------------------------------
     def inject(self, sender: str, text: str, when: datetime | None = None,
@@ -159,7 +241,7 @@ class GammuTransport:
             try:
                 machine.AddSMS(part)
             except gammu.GSMError as exc:
-                raise TransportError(f"cannot add SMS: {_describe(exc)}") from exc
+                raise transport_error("cannot add SMS", exc) from exc
         return len(parts)
 
 
@@ -219,5 +301,6 @@ def _as_text(value) -> str:
 def _describe(exc: Exception) -> str:
     info = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
     if info:
-        return f"{info.get('Where', '')} {info.get('Text', '')} (code {info.get('Code', '?')})".strip()
+        return (f"{info.get('Where', '')} {info.get('Text', '')} "
+                f"({type(exc).__name__}, code {info.get('Code', '?')})").strip()
     return str(exc)

@@ -1,0 +1,224 @@
+"""Abuse and cost: floods, reply loops, operator senders, spoofed privileged commands, and
+the one gate every outgoing SMS passes."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from smsbot import auth, contacts, grammar as grammar_module
+from smsbot.context import Context, Reply
+from smsbot.gsm7 import is_gsm7
+from smsbot.limits import Limits
+from smsbot.models import InboundMessage, OutboxMessage, SecurityEvent
+from smsbot.outbox import enqueue
+from smsbot.testing import Conversation
+
+from .conftest import NOW
+
+TOO_MANY = ("Terlalu banyak pesan dari nomor Anda. Balasan kami hentikan sementara; pesan "
+            "Anda tetap tersimpan. Coba lagi nanti.")
+FOODS = ["rendang", "galamai", "sanjai", "pisang", "kalamai", "dakak", "keripik", "telur",
+         "bika", "lamang", "kue", "talua", "gulai", "kopi"]
+
+
+@pytest.fixture
+def conversation(seeded):
+    """These transcripts run under the daemon's default limits (10 per 10 min, 60 a day)."""
+    return Conversation(seeded, limits=Limits())
+
+
+def events(engine, kind):
+    with Session(engine) as session:
+        return session.exec(select(SecurityEvent).where(SecurityEvent.kind == kind)).all()
+
+
+def test_eleventh_sms_in_ten_minutes_gets_one_notice_then_silence(conversation, seeded):
+    for food in FOODS[:10]:
+        assert len(conversation.replies("081300000001", f"CARI {food}")) == 1
+        conversation.advance(seconds=30)
+    assert conversation.replies("081300000001", "CARI kopi") == [TOO_MANY]
+    assert conversation.replies("081300000001", "CARI gulai") == []
+    assert conversation.replies("081300000001", "BANTUAN") == []
+    # someone else is not affected
+    assert len(conversation.replies("081300000002", "CARI rendang")) == 1
+    conversation.advance(minutes=10)
+    assert conversation.replies("081300000001", "CARI galamai")[0].startswith("1)")
+    with Session(seeded) as session:
+        limited = session.exec(select(InboundMessage).where(
+            InboundMessage.note.startswith("limited"))).all()
+        assert [m.note for m in limited] == ["limited: notice sent", "limited: not answered",
+                                             "limited: not answered"]
+    assert len(events(seeded, "rate_limited")) == 3
+
+
+def test_daily_limit(seeded):
+    conversation = Conversation(seeded, limits=Limits(per_window=100, per_day=3))
+    for food in FOODS[:3]:
+        assert conversation.replies("081300000001", f"CARI {food}")
+        conversation.advance(hours=2)
+    assert conversation.replies("081300000001", "CARI telur") == [TOO_MANY]
+    conversation.advance(hours=3)
+    assert conversation.replies("081300000001", "CARI bika") == []
+    conversation.advance(hours=20)
+    assert conversation.replies("081300000001", "CARI bika")
+
+
+def test_limits_from_the_environment():
+    assert Limits.from_env({"SMSBOT_REPLY_LIMITS": "5/1m,20/12h", "SMSBOT_LOOP_WINDOW": "2m"}) == \
+        Limits(per_window=5, window=timedelta(minutes=1), per_day=20, day=timedelta(hours=12),
+               loop_window=timedelta(minutes=2))
+    assert Limits.from_env({"SMSBOT_REPLY_LIMITS": "off"}).per_window == 0
+    with pytest.raises(ValueError):
+        Limits.from_env({"SMSBOT_REPLY_LIMITS": "lots"})
+
+
+def test_same_text_within_minutes_is_answered_once(conversation, seeded):
+    conversation.check("""
+        081300000001 > BANTUAN
+        081300000001 <~ Payakumbuh UMKM SMS
+        081300000001 > bantuan
+        081300000001 <! (the same question, the same answer: not sent again)
+        081300000001 > CARI rendang telur
+        081300000001 <~ 1)RT03
+        081300000001 > lagi
+        081300000001 <~ 4)
+        081300000001 > lagi
+        081300000001 <~ 7)
+    """)
+    conversation.advance(minutes=11)
+    assert conversation.replies("081300000001", "BANTUAN")
+    with Session(seeded) as session:
+        notes = [m.note for m in session.exec(select(InboundMessage)).all()]
+    assert notes[1] == "loop guard: same text and answer as inbound 1"
+    assert len(events(seeded, "loop_guard")) == 1
+
+
+def test_an_auto_responder_cannot_start_a_reply_loop(conversation):
+    """Another bot answers everything with the same text: it gets one help, then silence."""
+    answers = [conversation.replies("081355500000", "Pesan Anda sudah kami terima. Terima kasih.")
+               for _ in range(20)]
+    assert [len(a) for a in answers] == [1] + [0] * 19
+
+
+def test_the_loop_guard_rolls_back_what_the_repeat_changed(conversation, seeded):
+    conversation.replies("081300000001", "CARI rendang telur")
+    conversation.replies("081300000001", "LAGI")
+    conversation.replies("081300000001", "CARI rendang telur")  # same answer: dropped
+    # the list was not reset by the dropped repeat: LAGI goes on to page 3
+    assert conversation.replies("081300000001", "LAGI")[0].startswith("7)")
+
+
+def test_operator_ids_and_short_codes_are_never_answered(conversation, seeded):
+    conversation.check("""
+        TELKOMSEL > Promo paket data 10GB, balas YA
+        TELKOMSEL <!
+        3636 > Sisa pulsa Anda Rp 1.000
+        3636 <!
+        +62811 > Info
+        +62811 <!
+    """)
+    with Session(seeded) as session:
+        stored = session.exec(select(InboundMessage)).all()
+        assert [m.status for m in stored] == ["ignored"] * 3
+        assert session.exec(select(OutboxMessage)).all() == []
+
+
+# -- the outgoing gate ---------------------------------------------------------------------
+def test_every_outgoing_text_is_gsm7_and_at_most_two_segments(seeded):
+    long = "Daftar toko: " + " ".join(f"Toko-{n} Rendang “Uni” – 25rb ✅" for n in range(60))
+    with Session(seeded) as session:
+        enqueue(session, Reply("+6281300000001", long), NOW)
+        enqueue(session, Reply("+6281300000001", "x" * 400), NOW)
+        session.commit()
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert all(is_gsm7(r.text) and r.encoding == "gsm7" and r.segments <= 2 for r in rows)
+    first = [r.text for r in rows[:3]]
+    assert len(first) == 3 and first[0].endswith(" (1/3)") and first[2].endswith("... (3/3)")
+    assert '"Uni" - 25rb' in first[0]  # transliterated, emoji dropped
+    assert [r.text[-6:] for r in rows[3:]] == [" (1/2)", " (2/2)"]
+
+
+# -- privileged commands -------------------------------------------------------------------
+@pytest.fixture
+def ctx_for(seeded):
+    sessions = []
+
+    def make(phone, now=NOW):
+        session = Session(seeded)
+        sessions.append(session)
+        contact = contacts.get_or_create(session, phone, now)
+        return Context(session=session, grammar=grammar_module.load(), contact=contact, now=now,
+                       namespace="siaran")
+
+    yield make
+    for session in sessions:
+        session.commit()
+        session.close()
+
+
+ADMIN = "+6281200000001"  # demo admin, PIN 1234
+
+
+def test_admin_commands_need_the_admin_phone(ctx_for, seeded):
+    ctx = ctx_for("+6281300000001")
+    assert not auth.require_admin(ctx, "1234")
+    assert [r.text for r in ctx.replies] == ["Maaf, perintah ini tidak bisa dari nomor Anda."]
+    ctx.session.commit()
+    assert events(seeded, "not_allowed")[0].phone == "+6281300000001"
+
+
+def test_admin_pin_is_checked_and_wrong_pins_lock_it(ctx_for, seeded):
+    ctx = ctx_for(ADMIN)
+    assert not auth.require_admin(ctx, "", usage="SIARAN <PIN> <pesan>")
+    assert ctx.replies[-1].text == "Perintah ini perlu PIN admin. Ketik: SIARAN <PIN> <pesan>"
+    assert auth.require_admin(ctx, "1234")
+    for expected in ("PIN salah. Sisa 2 kali sebelum PIN dikunci 60 menit.",
+                     "PIN salah. Sisa 1 kali sebelum PIN dikunci 60 menit.",
+                     "PIN dikunci karena salah 3 kali. Coba lagi setelah jam 11:00 WIB."):
+        assert not auth.require_admin(ctx, "9999")
+        assert ctx.replies[-1].text == expected
+    assert not auth.require_admin(ctx, "1234")  # locked, even with the right PIN
+    assert ctx.replies[-1].text.startswith("PIN dikunci")
+    ctx.session.commit()
+    assert len(events(seeded, "pin_failed")) == 3
+    assert [e.detail.split(":")[0] for e in events(seeded, "pin_locked")] == ["locked until 2026-11-27T04", "siaran"]
+    later = ctx_for(ADMIN, NOW + timedelta(hours=1, minutes=1))
+    assert auth.require_admin(later, "1234")
+
+
+def test_seller_commands_only_from_the_shops_phone(ctx_for, seeded):
+    from smsbot.models import Shop
+
+    with Session(seeded) as session:
+        shop = session.exec(select(Shop)).first()
+    assert auth.require_shop(ctx_for(shop.phone), shop)
+    spoofer = ctx_for("+6281399999999")
+    assert not auth.require_shop(spoofer, shop)
+    assert spoofer.replies[0].text.startswith("Maaf, perintah ini tidak bisa")
+    spoofer.session.commit()
+    assert events(seeded, "not_allowed")[0].detail.endswith(f"shop {shop.code}")
+
+
+def test_pins_are_stored_hashed(seeded):
+    with Session(seeded) as session:
+        admin = contacts.find(session, ADMIN)
+        assert admin.pin_hash.startswith("pbkdf2$") and "1234" not in admin.pin_hash
+        assert contacts.check_pin(admin, "1234") and not contacts.check_pin(admin, "4321")
+
+
+
+
+def test_the_admin_reads_the_security_log(conversation, seeded, cli_env):
+    import subprocess
+
+    cli_env["SMSBOT_DB"] = str(seeded.url)
+    for _ in range(2):
+        conversation.send("081300000001", "BANTUAN")
+    conversation.send("TELKOMSEL", "Promo 10GB")
+    log = subprocess.run(["smsbot", "security"], env=cli_env, capture_output=True, text=True)
+    assert log.returncode == 0, log.stderr
+    assert "+6281300000001   loop_guard" in log.stdout
+    ignored = subprocess.run(["smsbot", "security", "--ignored"], env=cli_env,
+                             capture_output=True, text=True)
+    assert "TELKOMSEL" in ignored.stdout and "Promo 10GB" in ignored.stdout
