@@ -26,9 +26,12 @@ from .transport.gammu_modem import GammuTransport
 
 SCRIPT = [
     (DEMO_BUYER, "BANTUAN"),
-    (DEMO_BUYER, "cari rendang telur"),
     (DEMO_BUYER, "Cari#galamai"),
     (DEMO_BUYER, "CARI pizza"),
+    (DEMO_BUYER, "lokasi pasar ibuh rendang"),
+    (DEMO_BUYER, "cari rendang telur"),
+    (DEMO_BUYER, "PESAN 1 2"),
+    (DEMO_BUYER, "YA"),
     (DEMO_BUYER, "halo, ini siapa?"),
     ("TELKOMSEL", "Promo paket data 10GB"),
 ]

@@ -17,7 +17,9 @@ def test_demo_without_a_terminal_plays_a_conversation_and_exits_0(tmp_path, cli_
     assert "TELKOMSEL > Promo paket data 10GB\n   (tidak ada balasan)" in out
     assert (tmp_path / "demo" / "smsbot.db").is_file()
     log = (tmp_path / "demo" / "gammu.log").read_text()
-    assert log.count('Recipient number "+6281300000001"') == 5
+    assert "081300000001 > PESAN 1 2\n081300000001 < Faktur " in out
+    assert "Pesanan baru " in out  # the seller's SMS after YA
+    assert log.count('Recipient number "+6281300000001"') == 8
 
 
 def test_wheel_carries_grammar_and_seed_data(tmp_path):
