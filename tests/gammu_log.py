@@ -6,7 +6,7 @@ from pathlib import Path
 _SEND = re.compile(r"Entering GSM_SendSMS\n(.*?)Leaving GSM_SendSMS", re.S)
 _RECIPIENT = re.compile(r'Recipient number "([^"]*)"')
 _TEXT = re.compile(r"7 bit SMS, length \d+, \d+\n(.*?)\n", re.S)
-_UDH = re.compile(r"UDH, length \d+\n\n([0-9A-F |-]+)")  # Gammu's dump may mark a byte "2D-"
+_UDH = re.compile(r"UDH, length \d+\n\n([^\n]*)")
 
 
 def sends(log: Path) -> list[dict]:
@@ -19,9 +19,16 @@ def sends(log: Path) -> list[dict]:
         found.append({
             "to": recipient.group(1) if recipient else "",
             "text": text.group(1) if text else "",
-            "udh": re.sub(r"[ |]+", " ", udh.group(1).replace("-", "")).strip() if udh else "",
+            "udh": _udh_bytes(udh.group(1)) if udh else "",
         })
     return found
+
+
+def _udh_bytes(line: str) -> str:
+    """Gammu's dump line `05 |00 |03 |5AZ|02 |02   ...Z..`: each cell is two hex digits
+    plus the byte's character when printable ('Z' for 0x5A); then the ASCII column."""
+    cells = line.split("|")
+    return " ".join(cell.strip()[:2] for cell in cells if cell.strip()[:2])
 
 
 def messages(log: Path) -> list[tuple[str, str]]:
