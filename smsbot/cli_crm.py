@@ -189,3 +189,8 @@ def report(ctx: click.Context, as_csv: bool, html_file: Path | None) -> None:
         html_file.write_text(report_html.render(data, utcnow()), encoding="utf-8")
         click.echo(f"report written to {html_file}", err=as_csv)
     sys.stdout.write(crm_report.to_csv(data) if as_csv else crm_report.to_text(data))
+    if not as_csv:
+        from .cli_search import searches  # the demand nobody serves, for the sellers
+
+        click.echo("\nTop searches with no result (last 30 days; more: smsbot report searches)")
+        ctx.invoke(searches, days=30, limit=10)

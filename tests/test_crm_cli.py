@@ -125,3 +125,15 @@ def test_shops_list_show_and_classify(known):
     assert pp[-1].startswith("pp7-2021: ") and uu[-1] == "uu20-2008: medium 5, micro 19, small 4"
     assert next(l for l in pp if l.startswith("RDG2")).endswith(" small")
     assert next(l for l in uu if l.startswith("RDG2")).endswith(" medium")
+
+
+def test_the_report_ends_with_the_searches_nobody_could_answer(seeded):
+    from click.testing import CliRunner
+
+    from smsbot.cli import main
+    from smsbot.testing import Conversation
+
+    Conversation(seeded).send("081300000001", "CARI pizza")
+    url = str(seeded.url)
+    out = CliRunner().invoke(main, ["--db", url, "report"]).output
+    assert "Top searches with no result" in out and "pizza" in out
