@@ -37,8 +37,10 @@ from tests.gammu_log import messages as logged_messages  # noqa: E402
 
 MIX = ["CARI galamai", "BANTUAN", "cari rendang telur", "halo", "CARI sanjai balado",
        "LAGI", "cari pisang salai", "brp harga batiah"]
-LONG = ("KELUHAN rendang telur yang saya beli kemarin di pasar Ibuh kemasannya sobek dan isinya "
-        "kurang dari yang tertulis, mohon dibantu ya uni, terima kasih banyak sebelumnya. ") * 2
+# Long (2-part) SMS; a search, so that every SMS gets exactly one reply to its own sender
+# (a KELUHAN would also notify the admin, and the counts below are per sender).
+LONG = ("CARI rendang telur yang pedas dan tahan lama untuk oleh-oleh ke Jakarta, kalau bisa yang "
+        "dekat dengan pasar Ibuh atau di sekitar pusat kota Payakumbuh, terima kasih banyak uni")
 
 
 class Cluster:
@@ -127,6 +129,9 @@ def run(label: str, server: str, daemons: list[list[str]], total: int, work: Pat
 
 
 def main() -> None:
+    # it measures the pipeline, not the flood guard: 10,000 SMS in a minute from these senders
+    # would be rate-limited and loop-guarded by design
+    os.environ.update({"SMSBOT_REPLY_LIMITS": "off", "SMSBOT_LOOP_WINDOW": "0"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--pg", default=os.environ.get("SMSBOT_TEST_PG") or None)
