@@ -25,6 +25,22 @@ def say_problem(ctx: Context, problem: orders.Problem, **extra) -> None:
             **{**problem.values, **extra})
 
 
+def seller_product(ctx: Context, cmd: Command):
+    """STOK/HARGA `<code> <value>` from a shop's phone: the shop's own product, or None after
+    the reply that says what is wrong (not a seller, no value, not its product)."""
+    if not orders.is_seller(ctx.session, ctx.sender):
+        ctx.say("pesan.not_seller", keyword=cmd.name)
+        return None
+    if len(cmd.args) < 2:
+        ctx.say("need")
+        return None
+    found = orders.own_product(ctx.session, ctx.sender, cmd.args[0])
+    if isinstance(found, orders.Problem):
+        say_problem(ctx, found, keyword=cmd.name)
+        return None
+    return found[0]
+
+
 def code_arg(cmd: Command) -> str:
     return cmd.args[0].upper()[:12] if cmd.args else ""
 

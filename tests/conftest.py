@@ -74,3 +74,18 @@ def cli_env(db_url):
     env["SMSBOT_DB"] = db_url
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
+
+
+@pytest.fixture(scope="module")
+def reader_engine(tmp_path_factory):
+    """One seeded database per module, for read-only tests (seeding is the slow part)."""
+    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('read') / 'read.db'}")
+    seed_demo(engine, NOW)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def reader(reader_engine):
+    """A conversation on the module's shared read-only database."""
+    return Conversation(reader_engine)

@@ -7,25 +7,6 @@ from smsbot.search.nearby import distance_text
 
 BUYER = "081300000001"
 
-
-@pytest.fixture(scope="module")
-def reader_engine(tmp_path_factory):
-    """One seeded database for the read-only parametrized tests (seeding is the slow part)."""
-    from smsbot import db
-    from smsbot.seed import seed_demo
-    from tests.conftest import NOW
-
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('read') / 'read.db'}")
-    seed_demo(engine, NOW)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def reader(reader_engine):
-    from smsbot.testing import Conversation
-
-    return Conversation(reader_engine)
 NEAR_IBUH = ("Dekat Pasar Ibuh: 1)Teh Talua Ajo Dedi 370 m Pasar Ibuh Blok B buka "
              "2)Galamai Mak Sari 440 m Jl Jambu 22 buka 3)Kue Bawang Bundo Sari 640 m Jl Labuah buka")
 

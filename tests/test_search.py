@@ -10,25 +10,6 @@ from smsbot.search.words import fold_words, parse_query
 BUYER = "081300000001"
 
 
-@pytest.fixture(scope="module")
-def reader_engine(tmp_path_factory):
-    """One seeded database for the read-only parametrized tests (seeding is the slow part)."""
-    from smsbot import db
-    from smsbot.seed import seed_demo
-    from tests.conftest import NOW
-
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('read') / 'read.db'}")
-    seed_demo(engine, NOW)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def reader(reader_engine):
-    from smsbot.testing import Conversation
-
-    return Conversation(reader_engine)
-
 
 def first_codes(conversation, text, n=3):
     reply = conversation.replies(BUYER, text)[0]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .. import orders
 from ..context import Context
-from ..order_steps import say_problem
+from ..order_steps import seller_product
 from ..prices import short_price
 from ..router import Command
 
@@ -30,17 +29,9 @@ def parse_price(text: str) -> int | None:
 
 
 def handle(ctx: Context, cmd: Command) -> None:
-    if not orders.is_seller(ctx.session, ctx.sender):
-        ctx.say("pesan.not_seller", keyword=cmd.name)
+    product = seller_product(ctx, cmd)
+    if product is None:
         return
-    if len(cmd.args) < 2:
-        ctx.say("need")
-        return
-    found = orders.own_product(ctx.session, ctx.sender, cmd.args[0])
-    if isinstance(found, orders.Problem):
-        say_problem(ctx, found, keyword=cmd.name)
-        return
-    product, _shop = found
     price = parse_price("".join(cmd.args[1:]))
     if price is None or not MIN_PRICE <= price <= MAX_PRICE:
         ctx.say("bad", code=product.code)
