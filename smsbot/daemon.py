@@ -173,9 +173,8 @@ class Daemon:
 
     def _send(self, result: StepResult) -> None:
         """Send due rows, most urgent first. Each row is committed `sending` before its modem
-        call; that commit also carries the previous row's outcome (`sent`/retry), which
-        saves one commit per SMS without widening the window in which a crash can send
-        twice (nothing but Python runs between a modem call and the next commit).
+        call and `sent` right after it (deferring `sent` to the next row's commit saved a
+        commit per SMS, but tripled the double sends in the kill -9 chaos run).
 
         A row is ours only if its conditional claim matched (other modem threads and daemons
         read the same queue). Broadcast rows also wait for quiet hours and the throttle, and
@@ -216,8 +215,9 @@ class Daemon:
                     self._modem_failed("sending", exc)
                     continue
                 self._modem_ok()
-                outbox.mark_sent(session, row, reference, self.clock(),
-                                 modem=self.transport.name, commit=False)
+                # committed at once: a crash between the modem call and this commit is the
+                # one window in which an SMS goes out twice, so it is kept as short as can be
+                outbox.mark_sent(session, row, reference, self.clock(), modem=self.transport.name)
                 result.sent += 1
                 sent_rows.append(row)
             session.commit()
