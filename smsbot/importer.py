@@ -102,13 +102,19 @@ def _float(value: str, name: str, low: float, high: float, problems: list[str]) 
     return number
 
 
-def _shop_row(session: Session, row: dict, report: ImportReport, now: datetime) -> list[str]:
-    problems: list[str] = []
-    code = row["code"]
-    if not _CODE.match(code):
-        problems.append(f"code {code!r} must be letters/digits, at most 16")
+def _code_and_name(row: dict) -> list[str]:
+    """The checks every CSV row shares: a usable code and a name."""
+    problems = []
+    if not _CODE.match(row["code"]):
+        problems.append(f"code {row['code']!r} must be letters/digits, at most 16")
     if not row["name"]:
         problems.append("name is empty")
+    return problems
+
+
+def _shop_row(session: Session, row: dict, report: ImportReport, now: datetime) -> list[str]:
+    code = row["code"]
+    problems = _code_and_name(row)
     phone = normalize(row["phone"])
     if phone is None:
         problems.append(f"phone {row['phone']!r} is not a mobile number (e.g. 081234567890)")
@@ -144,12 +150,8 @@ def _shop_row(session: Session, row: dict, report: ImportReport, now: datetime) 
 
 
 def _product_row(session: Session, row: dict, report: ImportReport, now: datetime) -> list[str]:
-    problems: list[str] = []
     code = row["code"]
-    if not _CODE.match(code):
-        problems.append(f"code {code!r} must be letters/digits, at most 16")
-    if not row["name"]:
-        problems.append("name is empty")
+    problems = _code_and_name(row)
     shop = session.exec(select(Shop).where(Shop.code_key == row["shop_code"].upper())).first()
     if shop is None:
         problems.append(f"shop_code {row['shop_code']!r} is not a known shop (import shops first)")

@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import sys
 import uuid
@@ -89,3 +90,14 @@ def reader_engine(tmp_path_factory):
 def reader(reader_engine):
     """A conversation on the module's shared read-only database."""
     return Conversation(reader_engine)
+
+
+def load_script(name: str):
+    """Import scripts/<name>.py (a benchmark or the chaos run) as module `name`, once."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

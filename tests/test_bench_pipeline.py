@@ -1,9 +1,7 @@
 """The throughput benchmark's 50-message smoke run (correctness only, never timing), and
 the batching that makes the pipeline fast without weakening "answered exactly once"."""
 
-import importlib.util
 import shutil
-import sys
 from datetime import timedelta
 
 import pytest
@@ -14,17 +12,11 @@ from smsbot.gsm7 import encode_parts, measure
 from smsbot.models import InboundMessage, OutboxMessage
 from smsbot.transport.base import IncomingSMS
 
-from .conftest import NOW, ROOT
+from .conftest import NOW, load_script
 
 
 def _bench():
-    if "bench_pipeline" in sys.modules:
-        return sys.modules["bench_pipeline"]
-    spec = importlib.util.spec_from_file_location("bench_pipeline", ROOT / "scripts" / "bench_pipeline.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_pipeline"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench_pipeline")
 
 
 def test_smoke_ours_answers_every_sms_exactly_once(tmp_path):

@@ -3,18 +3,11 @@ moments, restart; nothing lost, nothing answered twice outside the one known win
 kill inside Gammu's SendSMS after the modem took the SMS). The full run (1,000 SMS, 50
 kills) is `python scripts/chaos.py`."""
 
-import importlib.util
-import sys
-
-from .conftest import ROOT
+from .conftest import load_script
 
 
 def load_chaos():
-    spec = importlib.util.spec_from_file_location("chaos", ROOT / "scripts" / "chaos.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["chaos"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("chaos")
 
 
 def test_kill_9_ten_times_loses_nothing(tmp_path):
