@@ -334,3 +334,6 @@ cli_crm.report.add_command(cli_search.searches)
 from . import cli_modem, cli_security  # noqa: E402  (issue 7: modem status, security log)
 main.add_command(cli_modem.modem)
 main.add_command(cli_security.security)
+
+from . import cli_web  # noqa: E402  (issue 10: the website and dashboard)
+main.add_command(cli_web.web)

@@ -12,6 +12,8 @@ from smsbot import db
 from smsbot.seed import seed_demo
 from smsbot.testing import Conversation
 
+pytest_plugins = ["tests.browser"]  # headless Chromium fixtures for the web tests
+
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Payakumbuh
 
@@ -101,3 +103,39 @@ def load_script(name: str):
     sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+# -- the web face (issue 10) ------------------------------------------------------------------
+class WebClock:
+    """A clock the test moves by hand: `web_clock.now += timedelta(minutes=6)`."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def web_clock():
+    return WebClock(NOW)
+
+
+@pytest.fixture
+def web_app(seeded, tmp_path, web_clock):
+    """The website on the seeded demo database, with a fixed clock and no map tiles."""
+    from smsbot.web.app import create_app
+    from smsbot.web.config import WebConfig
+
+    config = WebConfig(secret="test-secret", tile_url="", bot_number="0812 0000 0000",
+                       clock=web_clock)
+    return create_app(seeded, config)
+
+
+@pytest.fixture
+def web(web_app):
+    """An HTTP client for the website (starlette's TestClient, no network)."""
+    from starlette.testclient import TestClient
+
+    with TestClient(web_app, follow_redirects=False) as client:
+        yield client
