@@ -178,7 +178,8 @@ def chat(obj: Obj) -> None:
 @click.option("--promos-per-day", envvar="SMSBOT_PROMOS_PER_DAY", type=int, default=None,
               help="Broadcasts per contact per day [1; 0 = no cap; $SMSBOT_PROMOS_PER_DAY].")
 @click.option("--no-scheduler", is_flag=True,
-              help="Don't start the APScheduler job (the daemon's timer still expands broadcasts).")
+              help="Don't start the APScheduler job (the daemon's timer still expands broadcasts). "
+                   "Give it to every daemon but one on a shared database.")
 @click.option("--give-up-after", "give_up", default=0, show_default=True, metavar="N",
               help="Exit 1 after N modem failures in a row (0: never; keep retrying with "
                    "backoff, as a service should).")

@@ -199,7 +199,7 @@ def test_siaran_needs_the_admin_and_the_right_pin(conversation, seeded):
         {BUYER} > SIARAN 1234 besok 09:00 Bazar
         {BUYER} < Perintah SIARAN hanya untuk admin.
         {ADMIN} > SIARAN 1111 besok 09:00 Bazar
-        {ADMIN} < PIN salah.
+        {ADMIN} < PIN salah. Sisa 2 kali sebelum PIN dikunci 60 menit.
         {ADMIN} > SIARAN 1234 kemarin Bazar
         {ADMIN} < Waktu tidak dikenal. Contoh: SIARAN <PIN> besok 09:00 <teks>
         {ADMIN} > SIARAN 1234 08:00 Bazar
@@ -213,18 +213,18 @@ def test_siaran_needs_the_admin_and_the_right_pin(conversation, seeded):
     """)
 
 
-def test_wrong_pins_lock_siaran_for_a_while(conversation, seeded):
+def test_wrong_pins_lock_siaran_like_every_admin_command(conversation, seeded):
     conversation.check(f"""
         {ADMIN} > SIARAN 0000 besok 09:00 x
-        {ADMIN} < PIN salah.
+        {ADMIN} < PIN salah. Sisa 2 kali sebelum PIN dikunci 60 menit.
         {ADMIN} > SIARAN 0001 besok 09:00 x
-        {ADMIN} < PIN salah.
+        {ADMIN} < PIN salah. Sisa 1 kali sebelum PIN dikunci 60 menit.
         {ADMIN} > SIARAN 0002 besok 09:00 x
-        {ADMIN} < Terlalu banyak PIN salah. Coba lagi setelah 30 menit.
+        {ADMIN} < PIN dikunci karena salah 3 kali. Coba lagi setelah jam 11:00 WIB.
         {ADMIN} > SIARAN 1234 besok 09:00 x
-        {ADMIN} < Terlalu banyak PIN salah. Coba lagi setelah 30 menit.
+        {ADMIN} < PIN dikunci karena salah 3 kali. Coba lagi setelah jam 11:00 WIB.
     """)
-    conversation.advance(minutes=31)
+    conversation.advance(minutes=61)
     assert conversation.replies(ADMIN, "SIARAN 1234 besok 09:00 x")[0].startswith("Siaran #1 dijadwalkan")
 
 

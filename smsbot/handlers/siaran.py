@@ -1,54 +1,30 @@
 """SIARAN <PIN> <when> <text>: the admin schedules a broadcast to every opted-in contact.
 
-Only an admin contact with the right PIN may. Wrong PINs are counted per phone (and logged);
-after MAX_FAILURES within LOCK_MINUTES the command is refused even with the right PIN.
+Only an admin contact with the right PIN may; the PIN check, its lockout and the security
+log are smsbot.auth's, shared by every privileged command.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import timedelta
 
-from .. import broadcasts, state
-from ..contacts import check_pin
+from .. import auth, broadcasts, security
 from ..context import Context
 from ..router import Command
 from ..when import parse_when, show
 
-log = logging.getLogger(__name__)
-
-MAX_FAILURES = 3
-LOCK_MINUTES = 30
-PIN_STATE = "pin_failures"
-
-
-def pin_refusal(ctx: Context, pin: str) -> str | None:
-    """None if the PIN is right and not locked; else the reply key. Shared by admin commands."""
-    failures = state.get(ctx.session, ctx.sender, PIN_STATE, ctx.now) or {"count": 0}
-    if failures["count"] >= MAX_FAILURES:
-        log.warning("admin PIN locked for %s", ctx.sender)
-        return "siaran.locked"
-    if check_pin(ctx.contact, pin):
-        state.clear(ctx.session, ctx.sender, PIN_STATE)
-        return None
-    failures["count"] += 1
-    state.put(ctx.session, ctx.sender, PIN_STATE, failures, ctx.now,
-              ttl=timedelta(minutes=LOCK_MINUTES))
-    log.warning("wrong admin PIN from %s (%d in a row)", ctx.sender, failures["count"])
-    return "siaran.locked" if failures["count"] >= MAX_FAILURES else "siaran.bad_pin"
-
+USAGE = "SIARAN <PIN> besok 09:00 <teks>"
 
 def handle(ctx: Context, cmd: Command) -> None:
     if ctx.contact.role != "admin":
+        security.record(ctx.session, ctx.sender, "not_allowed", "siaran: not the admin", ctx.now)
         ctx.say("admin_only")
         return
     if not cmd.args:
         ctx.reply(ctx.grammar.usage(cmd.keyword, ctx.lang))
         return
-    refusal = pin_refusal(ctx, cmd.args[0])
-    if refusal:
-        ctx.say(refusal, minutes=LOCK_MINUTES)
+    if not auth.require_pin(ctx, cmd.args[0], usage=USAGE):
         return
     when = parse_when(cmd.args[1:3], ctx.now)
     if when is None:
