@@ -85,4 +85,5 @@ def test_map_shows_a_marker_per_located_shop_offline_and_the_nearest_on_request(
     phone.wait_for_function("document.getElementById('map-msg').textContent == '5 toko terdekat'")
     assert markers.count() == 5
     assert phone.locator("#shop-list li").count() == 5
+    assert phone.locator("#list-title").inner_text() == "Toko terdekat (5)"
     screenshot(phone, "public-map-nearest")

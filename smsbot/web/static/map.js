@@ -42,6 +42,8 @@
 
   function relist(shops) {
     if (!list) { return; }
+    var title = document.getElementById("list-title");
+    if (title) { title.textContent = "Toko terdekat (" + shops.length + ")"; }
     list.textContent = "";
     shops.forEach(function (shop) {
       var item = document.createElement("li");
