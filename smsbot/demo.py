@@ -1,5 +1,6 @@
 """`smsbot demo`: the bot on a dummy modem with Payakumbuh demo data, and a phone simulator.
 
+The website (catalog, map, dashboard) runs beside it on 127.0.0.1 (`--web-port`, 0 = off).
 In a terminal you type SMS as a buyer (switch sender with `/dari NOMOR`, or `/penjual`,
 `/admin`, `/pembeli`); the daemon answers through the real libGammu dummy driver. Without a
 terminal it plays a short scripted conversation and exits.
@@ -83,7 +84,27 @@ class DemoPhone:
         self.out.flush()
 
 
-def run_demo(engine: Engine, folder: Path, interactive: bool) -> int:
+def start_website(engine: Engine, folder: Path, port: int, out=sys.stdout):
+    """The website on 127.0.0.1:`port` in a thread, or None (port 0, or the port is busy:
+    the SMS demo goes on without it)."""
+    if not port:
+        return None
+    from .web.app import create_app
+    from .web.background import BackgroundServer
+    from .web.config import WebConfig
+
+    app = create_app(engine, WebConfig.from_env(secret_file=str(folder / "web-secret")))
+    try:
+        server = BackgroundServer(app, "127.0.0.1", port).start()
+    except OSError as error:
+        print(f"Website tidak jalan: port {port} tidak bisa dipakai ({error.strerror or error}). "
+              f"Pilih port lain dengan --web-port, 0 = tanpa website.", file=out)
+        return None
+    print(f"Website: {server.url}  (peta: {server.url}peta)", file=out)
+    return server
+
+
+def run_demo(engine: Engine, folder: Path, interactive: bool, web_port: int = 0) -> int:
     reports = seed_demo(engine, utcnow())
     phone = DemoPhone(engine, folder)
     thread = threading.Thread(target=phone.bot.run, name="smsbot-daemon", daemon=True)
@@ -91,6 +112,7 @@ def run_demo(engine: Engine, folder: Path, interactive: bool) -> int:
     print(f"smsbot demo: {reports['shops'].created + reports['shops'].updated} toko, "
           f"{reports['products'].created + reports['products'].updated} produk. "
           f"Modem dummy: {phone.config} (log: {folder.resolve() / 'gammu.log'})")
+    website = start_website(engine, folder, web_port)
     try:
         if interactive:
             _interactive(phone)
@@ -101,6 +123,8 @@ def run_demo(engine: Engine, folder: Path, interactive: bool) -> int:
         phone.bot.stop_event.set()
         thread.join(timeout=10)
         phone.network.close()
+        if website is not None:
+            website.stop()
     return 0
 
 

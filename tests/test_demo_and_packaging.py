@@ -1,5 +1,6 @@
 """The README's main job (`smsbot demo`) and the wheel."""
 
+import socket
 import subprocess
 import sys
 import zipfile
@@ -7,10 +8,15 @@ import zipfile
 
 def test_demo_without_a_terminal_plays_a_conversation_and_exits_0(tmp_path, cli_env):
     cli_env.pop("SMSBOT_DB")
-    done = subprocess.run(["smsbot", "demo", "--dir", str(tmp_path / "demo")], env=cli_env,
+    with socket.socket() as probe:  # a free port for the website (the default 8000 may be taken)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = subprocess.run(["smsbot", "demo", "--dir", str(tmp_path / "demo"), "--web-port",
+                           str(port)], env=cli_env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     out = done.stdout
+    assert f"Website: http://127.0.0.1:{port}/  (peta: http://127.0.0.1:{port}/peta)" in out
     assert "28 toko, 84 produk" in out
     assert "081300000001 > cari rendang telur" in out
     assert "081300000001 < 1)RT03 Randang Talua 250g 18rb" in out
@@ -32,5 +38,9 @@ def test_wheel_carries_grammar_and_seed_data(tmp_path):
                      "smsbot/dbdata/seed/products.csv", "smsbot/dbdata/seed/kelurahan.csv",
                      "smsbot/cli.py", "smsbot/transport/gammu_modem.py",
                      "smsbot/dbdata/migrations/env.py", "smsbot/dbdata/migrations/script.py.mako",
-                     "smsbot/dbdata/migrations/versions/0001_initial_schema.py"]:
+                     "smsbot/dbdata/migrations/versions/0001_initial_schema.py",
+                     "smsbot/web/templates/base.html", "smsbot/web/templates/public/product.html",
+                     "smsbot/web/static/map.js", "smsbot/web/static/leaflet/leaflet.js",
+                     "smsbot/web/static/leaflet/leaflet.css", "smsbot/web/static/leaflet/LICENSE",
+                     "smsbot/web/static/leaflet/images/marker-icon.png"]:
         assert expected in names, expected

@@ -20,7 +20,7 @@ from ..promos import active_prices
 from ..reviews import shop_ratings
 from ..router import Command
 from ..search import index as search_index
-from ..search.words import fold_words, parse_query, table
+from ..search.words import Query, fold_words, parse_query, table
 
 PAGE = 3
 SMS_LIMIT = 160
@@ -43,16 +43,13 @@ def handle(ctx: Context, cmd: Command) -> None:
 
 def search_reply(ctx: Context, text: str, index=None) -> None:
     """Answer `text` as a search (CARI, or a keyword-less message that names food)."""
-    query = parse_query(text)
+    query, rows, index = find(ctx.session, text, index=index)
     if not query.words and not query.optional:
         ctx.say("cari.need_words")
         return
-    index = index or search_index.load(ctx.session)
-    positions, _unknown = index.search(query, limit=MAX_LIST)
     shown_query = query.text[:40]
-    if not positions:
-        ctx.session.add(SearchMiss(query=query.text[:120], text=text[:160], phone=ctx.sender,
-                                   created_at=to_db(ctx.now)))
+    if not rows:
+        record_miss(ctx.session, query, text, ctx.sender, ctx.now)
         suggestions = index.suggest(query.words + query.optional)
         if suggestions:
             ctx.say("cari.none_suggest", query=shown_query, words=", ".join(suggestions),
@@ -60,11 +57,28 @@ def search_reply(ctx: Context, text: str, index=None) -> None:
         else:
             ctx.say("cari.none", query=shown_query, words=table().default_suggest)
         return
-    rows = [_row(index, p) for p in positions]
     page, shown = render_page(ctx, rows[:PAGE], start=1, more=len(rows) > PAGE)
     state.put(ctx.session, ctx.sender, "last_list",
               {"codes": [r.code for r in rows], "offset": shown, "query": shown_query}, ctx.now)
     ctx.reply(page)
+
+
+def find(session, text: str, limit: int = MAX_LIST, index=None) -> tuple[Query, list[Row], object]:
+    """The search itself, best first: (parsed query, rows, index). CARI and the website's
+    search both call this, so they find and rank alike. No index is loaded for a query
+    without words (then rows is empty and index may be None)."""
+    query = parse_query(text)
+    if not query.words and not query.optional:
+        return query, [], index
+    index = index or search_index.load(session)
+    positions, _unknown = index.search(query, limit=limit)
+    return query, [_row(index, p) for p in positions], index
+
+
+def record_miss(session, query: Query, text: str, phone: str, now) -> None:
+    """Remember a search that found nothing, for `smsbot report searches`."""
+    session.add(SearchMiss(query=query.text[:120], text=text[:160], phone=phone,
+                           created_at=to_db(now)))
 
 
 def _row(index, position: int) -> Row:
@@ -74,10 +88,14 @@ def _row(index, position: int) -> Row:
 
 
 def _decorate(ctx: Context, rows: list[Row]) -> list[Row]:
+    return decorate(ctx.session, rows, ctx.now)
+
+
+def decorate(session, rows: list[Row], now) -> list[Row]:
     """What the index does not hold, for the few rows shown: the shops' ratings and promo
     prices in force now."""
-    ratings = shop_ratings(ctx.session, {row.shop_id for row in rows})
-    promos = active_prices(ctx.session, [row.code for row in rows], ctx.now)
+    ratings = shop_ratings(session, {row.shop_id for row in rows})
+    promos = active_prices(session, [row.code for row in rows], now)
     return [row._replace(rating=ratings.get(row.shop_id),
                          price=min(row.price, promos.get(row.code.upper(), row.price)))
             for row in rows]

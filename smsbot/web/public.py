@@ -1,14 +1,217 @@
-"""Public pages (no login): home with search, products, shops, the map."""
+"""Public pages (no login): home with search, products, shops, the map.
+
+The search is CARI's own (`handlers.cari.find`): the same folding, typo tolerance and
+ranking, so a tourist on the website and a buyer texting CARI see the same list. The map
+filters shops with LOKASI's code (`Index.shops_selling`, `nearby.grid`). Every page but
+the map works without JavaScript; the map's data also comes as a plain list.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..handlers import cari
+from ..models import Product, Shop
+from ..promos import active_promo
+from ..reviews import rating_counts
+from ..search import index as search_index
+from ..search.nearby import distance_text, grid
+from ..search.words import parse_query
+from . import shop_data
 from .render import page
 
+MAX_QUERY = 160  # one SMS: longer text is cut, as the modem would
+MAX_CODE = 20
+SEARCH_LIMIT = cari.MAX_LIST
+NEAREST = 5
+MISS_PHONE = "web"  # SearchMiss.phone for searches made on the website
+EXAMPLES = ["rendang", "galamai", "keripik sanjai", "kue bolu", "dakak-dakak"]
 
-async def home(request):
-    return page(request, "home.html")
+
+def _engine(request: Request):
+    return request.app.state.engine
 
 
-routes = [Route("/", home, name="home")]
+def _now(request: Request):
+    return request.app.state.config.clock()
+
+
+def _query_text(request: Request) -> str:
+    return " ".join(request.query_params.get("q", "").split())[:MAX_QUERY]
+
+
+async def home(request: Request):
+    return page(request, "home.html", examples=EXAMPLES, q="")
+
+
+# -- search ------------------------------------------------------------------------------
+def _search(engine, text: str, now) -> dict:
+    with Session(engine) as session:
+        query, rows, index = cari.find(session, text, limit=SEARCH_LIMIT)
+        if not query.words and not query.optional:
+            return {"empty": True, "results": [], "suggestions": []}
+        if not rows:
+            cari.record_miss(session, query, text, MISS_PHONE, now)
+            session.commit()
+            return {"empty": False, "results": [],
+                    "suggestions": index.suggest(query.words + query.optional)}
+        priced = cari.decorate(session, rows, now)
+        shop_codes = {index.shop_ids[i]: code for i, code in enumerate(index.shop_codes)}
+        results = [{"code": row.code, "name": row.name, "price": row.price, "promo": shown.price
+                    if shown.price < row.price else None, "in_stock": row.in_stock,
+                    "shop": row.shop, "shop_code": shop_codes.get(row.shop_id, ""),
+                    "rating": shown.rating}
+                   for row, shown in zip(rows, priced)]
+        return {"empty": False, "results": results, "suggestions": []}
+
+
+async def search(request: Request):
+    text = _query_text(request)
+    found = await run_in_threadpool(_search, _engine(request), text, _now(request))
+    return page(request, "public/search.html", q=text, examples=EXAMPLES, **found)
+
+
+# -- product -----------------------------------------------------------------------------
+def _product(engine, code: str, now) -> dict | None:
+    if not code or len(code) > MAX_CODE:
+        return None
+    with Session(engine) as session:
+        found = session.exec(
+            select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
+            .where(Product.code_key == code.upper(), Product.active == True,  # noqa: E712
+                   Shop.active == True)).first()  # noqa: E712
+        if found is None:
+            return None
+        product, shop = found
+        promo = active_promo(session, product.id, now)
+        return {"product": shop_data.product_view(product), "shop": shop_data.shop_view(shop, now),
+                "promo": {"price": promo.price_idr, "percent": promo.percent,
+                          "ends_at": promo.ends_at} if promo else None,
+                "rating": shop_data.rating_view(rating_counts(session, [shop.id]).get(shop.id)),
+                "reviews": shop_data.reviews(session, shop.id, product.id)}
+
+
+async def product(request: Request):
+    code = request.path_params["code"].strip()
+    found = await run_in_threadpool(_product, _engine(request), code, _now(request))
+    if found is None:
+        return _not_found(request, f"Produk dengan kode {code[:MAX_CODE]} tidak ada.")
+    order = f"PESAN {found['product']['code']} 1"
+    return page(request, "public/product.html", order=order, sms_link=sms_link(request, order),
+                **found)
+
+
+# -- shop --------------------------------------------------------------------------------
+def _shop(engine, code: str, now) -> dict | None:
+    if not code or len(code) > MAX_CODE:
+        return None
+    with Session(engine) as session:
+        shop = session.exec(select(Shop).where(Shop.code_key == code.upper(),
+                                               Shop.active == True)).first()  # noqa: E712
+        if shop is None:
+            return None
+        return {"shop": shop_data.shop_view(shop, now),
+                "products": shop_data.products(session, shop.id, now),
+                "rating": shop_data.rating_view(rating_counts(session, [shop.id]).get(shop.id)),
+                "reviews": shop_data.reviews(session, shop.id)}
+
+
+async def shop(request: Request):
+    code = request.path_params["code"].strip()
+    found = await run_in_threadpool(_shop, _engine(request), code, _now(request))
+    if found is None:
+        return _not_found(request, f"Toko dengan kode {code[:MAX_CODE]} tidak ada.")
+    first = found["products"][0]["code"] if found["products"] else "KODE"
+    order = f"PESAN {first} 1"
+    return page(request, "public/shop.html", order=order, sms_link=sms_link(request, order),
+                **found)
+
+
+# -- map ---------------------------------------------------------------------------------
+class BadPlace(ValueError):
+    """lat/lon that are missing half, not numbers, or off the globe."""
+
+
+def _place(request: Request) -> tuple[float, float] | None:
+    lat, lon = request.query_params.get("lat"), request.query_params.get("lon")
+    if lat is None and lon is None:
+        return None
+    try:
+        place = float(lat or ""), float(lon or "")
+    except ValueError:
+        raise BadPlace from None
+    if not (-90 <= place[0] <= 90 and -180 <= place[1] <= 180):
+        raise BadPlace
+    return place
+
+
+def _map_shops(engine, text: str, place, now) -> dict:
+    """The shops for the map: those selling `text` (all when empty), or the NEAREST of them
+    to `place`. Shops without coordinates are listed but get no marker."""
+    with Session(engine) as session:
+        index = search_index.load(session)
+    only = None
+    query = parse_query(text) if text else None
+    if query and (query.words or query.optional):
+        only = index.shops_selling(query)
+    if place is not None:
+        near = grid(index).nearest(place[0], place[1], NEAREST, only)
+        chosen = [(n.shop, n.metres) for n in near]
+    else:
+        chosen = [(s, None) for s in range(len(index.shop_codes)) if only is None or only[s]]
+        chosen.sort(key=lambda pair: index.shop_names[pair[0]].lower())
+    shops = [shop_data.map_entry(index, s, metres, now) for s, metres in chosen]
+    for entry in shops:
+        entry["distance"] = distance_text(entry["metres"]) if entry["metres"] is not None else ""
+    return {"q": text, "shops": shops}
+
+
+async def map_page(request: Request):
+    text = _query_text(request)
+    try:
+        place = _place(request)
+    except BadPlace:
+        place = None
+    found = await run_in_threadpool(_map_shops, _engine(request), text, place, _now(request))
+    return page(request, "public/map.html", near=place is not None, **found)
+
+
+async def map_json(request: Request):
+    try:
+        place = _place(request)
+    except BadPlace:
+        return JSONResponse({"error": "Lokasi tidak dikenal: kirim lat dan lon berupa angka."},
+                            status_code=400)
+    found = await run_in_threadpool(_map_shops, _engine(request), _query_text(request), place,
+                                    _now(request))
+    for entry in found["shops"]:
+        entry["url"] = request.url_for("shop", code=entry["code"]).path
+    return JSONResponse(found)
+
+
+# -- helpers -----------------------------------------------------------------------------
+def sms_link(request: Request, text: str) -> str:
+    """An `sms:` link that opens the phone's SMS app with `text` to the bot's number."""
+    number = "".join(ch for ch in request.app.state.config.bot_number if ch.isdigit() or ch == "+")
+    return f"sms:{number}?body={quote(text)}"
+
+
+def _not_found(request: Request, message: str):
+    return page(request, "public/not_found.html", status_code=404, message=message,
+                examples=EXAMPLES, q="")
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/cari", search, name="search"),
+    Route("/produk/{code}", product, name="product"),
+    Route("/toko/{code}", shop, name="shop"),
+    Route("/peta", map_page, name="map"),
+    Route("/peta.json", map_json, name="map_json"),
+]
