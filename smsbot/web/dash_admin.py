@@ -102,7 +102,8 @@ async def broadcast_create(request: Request):
             session.commit()
             flash(request, f"Siaran #{item.id} dijadwalkan utk {recipients} kontak.")
     except (ValueError, broadcasts.BroadcastError) as exc:
-        flash(request, f"Siaran tidak dibuat: {exc}", error=True)
+        flash(request, "Siaran tidak dibuat. Periksa isi, waktu (mis. 2026-12-01T09:00), "
+                       f"penerima dan ulangan. ({exc})", error=True)
         request.session["broadcast_form"] = {"text": text, "at": at, "every": every,
                                              "to": target}
     return RedirectResponse("/dasbor/admin/siaran", status_code=303)
