@@ -151,6 +151,20 @@ def test_a_seller_whose_shop_is_closed_loses_access_at_once(web, seeded):
     assert web.get("/dasbor").status_code == 303
 
 
+def test_an_admin_made_buyer_loses_access_at_once(web, seeded):
+    from smsbot.models import Contact
+
+    log_in(web, seeded, ADMIN, ADMIN_E164)
+    assert web.get("/dasbor/admin/toko").status_code == 200
+    with Session(seeded) as session:
+        contact = session.exec(select(Contact).where(Contact.phone == ADMIN_E164)).one()
+        contact.role = "buyer"
+        session.add(contact)
+        session.commit()
+    for path in ("/dasbor", "/dasbor/admin/toko", "/dasbor/keluhan"):
+        assert web.get(path).status_code == 303
+
+
 # -- the seller's buttons go through the SMS core ---------------------------------------------------
 def test_seller_accepts_ships_and_finishes_by_button(web_app, seeded, shop_data):
     emi = shop_data["emi"]
