@@ -166,6 +166,7 @@ def test_an_admin_made_buyer_loses_access_at_once(web, seeded):
 
 
 # -- the seller's buttons go through the SMS core ---------------------------------------------------
+@pytest.mark.backends
 def test_seller_accepts_ships_and_finishes_by_button(web_app, seeded, shop_data):
     emi = shop_data["emi"]
     web = client(web_app, seeded, EMI, EMI_E164)
@@ -219,6 +220,7 @@ def complaint(session, code):
     return session.exec(select(Complaint).where(Complaint.code == code)).one()
 
 
+@pytest.mark.backends
 def test_admin_answers_a_complaint_like_balas(web_app, seeded, shop_data):
     emi = shop_data["emi"]
     web = client(web_app, seeded, ADMIN, ADMIN_E164)
@@ -285,6 +287,7 @@ def test_admin_overview_and_orders_filtered_by_status(web_app, seeded, shop_data
     assert shop_data["emi"]["order"] not in done and "Tidak ada pesanan." in done
 
 
+@pytest.mark.backends
 def test_admin_creates_watches_and_cancels_a_broadcast(web_app, seeded):
     Conversation(seeded).send(BUYER, "DAFTAR")
     web = client(web_app, seeded, ADMIN, ADMIN_E164)

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, col, select
 
 from smsbot.models import LoginCode, OutboxMessage
@@ -42,6 +43,7 @@ def log_in(web, engine, phone: str, e164: str):
 
 
 # -- the flow -----------------------------------------------------------------------------
+@pytest.mark.backends
 def test_login_code_goes_to_the_outbox_and_logs_the_admin_in(web, seeded):
     assert web.get("/masuk").status_code == 200
     response = ask_code(web, "0812-0000-0001", "/dasbor/keluhan")
@@ -107,6 +109,7 @@ def test_code_is_single_use(web, web_app, seeded):
         assert copy.get("/dasbor").status_code == 303
 
 
+@pytest.mark.backends
 def test_five_wrong_tries_kill_the_code(web, seeded):
     ask_code(web, ADMIN)
     code = codes_sent(seeded, ADMIN_E164)[-1]
@@ -127,6 +130,7 @@ def test_a_new_code_replaces_the_old_one(web, seeded):
     assert enter_code(web, second).status_code == 303
 
 
+@pytest.mark.backends
 def test_three_codes_per_phone_per_quarter_hour(web, seeded, web_clock):
     for _ in range(3):
         assert ask_code(web, ADMIN).status_code == 303
@@ -172,3 +176,11 @@ def test_a_logged_in_user_skips_the_login_form(web, seeded):
     log_in(web, seeded, ADMIN, ADMIN_E164)
     response = web.get("/masuk?next=/dasbor/keluhan")
     assert response.status_code == 303 and response.headers["location"] == "/dasbor/keluhan"
+
+
+def test_old_login_rows_are_cleared(web, seeded, web_clock):
+    ask_code(web, ADMIN)
+    web_clock.now += timedelta(days=1, minutes=1)
+    ask_code(web, SELLER)
+    with Session(seeded) as session:
+        assert [row.phone for row in session.exec(select(LoginCode))] == [SELLER_E164]

@@ -18,7 +18,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from .. import grammar as grammar_module, outbox
@@ -31,6 +31,7 @@ MAX_WRONG = 5
 WINDOW = timedelta(minutes=15)
 PER_PHONE = 3  # codes asked per phone within WINDOW
 PER_CLIENT = 10  # login requests per client address within WINDOW, any numbers
+KEEP = timedelta(days=1)  # older rows are deleted at the next request
 
 
 def new_code() -> str:
@@ -67,6 +68,7 @@ def request_code(session: Session, phone: str, client: str, now: datetime,
     `may_login`, a fresh code goes to the outbox as a reply-priority SMS to `phone`."""
     if limited(session, phone, client, now):
         return "limited"
+    session.exec(delete(LoginCode).where(LoginCode.created_at < to_db(now - KEEP)))
     row = LoginCode(phone=phone, client=client[:64], created_at=to_db(now),
                     expires_at=to_db(now + CODE_TTL))
     if may_login:
