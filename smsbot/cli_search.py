@@ -19,6 +19,19 @@ def report() -> None:
     """Reports for the admin."""
 
 
+def unmet(session: Session, since, limit: int = 20) -> list[tuple[str, int, int, object]]:
+    """(query, times, different buyers, last asked) of the CARI searches that found nothing
+    since `since`, most asked first; also the dashboard's list."""
+    return list(session.exec(
+        select(SearchMiss.query, func.count(), func.count(func.distinct(SearchMiss.phone)),
+               func.max(SearchMiss.created_at))
+        .where(SearchMiss.created_at >= to_db(since))
+        .group_by(SearchMiss.query)
+        .order_by(func.count().desc(), func.count(func.distinct(SearchMiss.phone)).desc(),
+                  SearchMiss.query)
+        .limit(limit)).all())
+
+
 @report.command("searches")
 @click.option("--days", default=30, show_default=True, help="Only searches of the last N days.")
 @click.option("--limit", default=20, show_default=True, help="How many lines.")
@@ -26,16 +39,8 @@ def report() -> None:
 def searches(obj, days: int, limit: int) -> None:
     """The most wanted things nobody sells: CARI searches that found nothing, grouped by
     their folded words, most asked first (times, different buyers, last asked)."""
-    since = to_db(utcnow() - timedelta(days=days))
     with Session(obj.engine) as session:
-        rows = session.exec(
-            select(SearchMiss.query, func.count(), func.count(func.distinct(SearchMiss.phone)),
-                   func.max(SearchMiss.created_at))
-            .where(SearchMiss.created_at >= since)
-            .group_by(SearchMiss.query)
-            .order_by(func.count().desc(), func.count(func.distinct(SearchMiss.phone)).desc(),
-                      SearchMiss.query)
-            .limit(limit)).all()
+        rows = unmet(session, utcnow() - timedelta(days=days), limit)
     if not rows:
         click.echo(f"no unanswered searches in the last {days} days")
         return

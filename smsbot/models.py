@@ -309,3 +309,22 @@ class SecurityEvent(SQLModel, table=True):
     phone: str = Field(default="", index=True)  # E.164, or the raw sender ID
     kind: str = Field(index=True)  # pin_failed | pin_locked | not_allowed | rate_limited | loop_guard
     detail: str = ""
+
+
+# --- web login (issue 10) ---------------------------------------------------------------------
+
+
+class LoginCode(SQLModel, table=True):
+    """A one-time dashboard login code sent by SMS, stored hashed. Every login request makes
+    a row, also for numbers that may not log in (no code, nothing sent: `code_hash` empty),
+    so the rate limits per phone and per client address count them all alike and do not
+    reveal which numbers are registered."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    phone: str = Field(index=True)  # E.164
+    client: str = Field(default="", index=True)  # the requester's IP address
+    code_hash: str = ""  # "salt$sha256", empty when nothing was sent
+    created_at: datetime = Field(index=True)
+    expires_at: datetime
+    used_at: Optional[datetime] = None
+    wrong_tries: int = 0

@@ -1,5 +1,25 @@
-"""The dashboard: the admin sees everything, a seller only their own shop."""
+"""The dashboard: the admin sees everything, a seller only their own shop.
+
+/dasbor shows the admin's or the seller's overview; the pages live in dash_admin.py (orders,
+broadcasts, shops, report, unmet searches), dash_seller.py (sub-orders, stock and prices,
+reviews) and dash_complaints.py (tickets, for both). Shared plumbing: dash_base.py.
+"""
 
 from __future__ import annotations
 
-routes: list = []
+from starlette.requests import Request
+from starlette.routing import Route
+
+from . import dash_admin, dash_complaints, dash_seller
+from .security import require_user
+
+
+async def home(request: Request):
+    user = require_user(request)
+    if user.is_admin:
+        return await dash_admin.overview(request, user)
+    return await dash_seller.overview(request, user)
+
+
+routes = [Route("/dasbor", home, name="dashboard"),
+          *dash_complaints.routes, *dash_seller.routes, *dash_admin.routes]

@@ -1,0 +1,110 @@
+"""One-time login codes for the dashboard, sent by SMS through the bot's own outbox.
+
+Rules a caller must know:
+- a code is 6 digits, valid CODE_TTL, good for one login, and dead after MAX_WRONG wrong
+  tries; only the newest live code of a phone counts (asking again replaces the old one);
+- codes are stored salted and hashed (`LoginCode.code_hash`), never in clear, except in the
+  outbox row that carries the SMS;
+- every request is a row, also for numbers that may not log in (nothing is sent to them),
+  so the limits (PER_PHONE and PER_CLIENT within WINDOW) treat all numbers alike and the
+  answer never tells whether a number is registered.
+Functions work in the caller's session; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from .. import grammar as grammar_module, outbox
+from ..clock import to_db
+from ..context import Reply
+from ..models import Contact, LoginCode
+
+CODE_TTL = timedelta(minutes=5)
+MAX_WRONG = 5
+WINDOW = timedelta(minutes=15)
+PER_PHONE = 3  # codes asked per phone within WINDOW
+PER_CLIENT = 10  # login requests per client address within WINDOW, any numbers
+KEEP = timedelta(days=1)  # older rows are deleted at the next request
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10 ** 6):06d}"
+
+
+def hash_code(code: str, salt: str | None = None) -> str:
+    salt = salt or secrets.token_hex(8)
+    return f"{salt}${hashlib.sha256(f'{salt}:{code}'.encode()).hexdigest()}"
+
+
+def matches(code: str, stored: str) -> bool:
+    salt, _, _digest = stored.partition("$")
+    return bool(salt) and hmac.compare_digest(hash_code(code.strip(), salt), stored)
+
+
+def limited(session: Session, phone: str, client: str, now: datetime) -> bool:
+    """True when this phone or this client address asked too often within WINDOW."""
+    since = to_db(now - WINDOW)
+    by_phone = session.exec(select(func.count()).select_from(LoginCode).where(
+        LoginCode.phone == phone, LoginCode.created_at >= since)).one()
+    if by_phone >= PER_PHONE:
+        return True
+    if not client:
+        return False
+    by_client = session.exec(select(func.count()).select_from(LoginCode).where(
+        LoginCode.client == client, LoginCode.created_at >= since)).one()
+    return by_client >= PER_CLIENT
+
+
+def request_code(session: Session, phone: str, client: str, now: datetime,
+                 may_login: bool) -> str:
+    """"limited" (nothing written or sent), else "asked": a row is written and, when
+    `may_login`, a fresh code goes to the outbox as a reply-priority SMS to `phone`."""
+    if limited(session, phone, client, now):
+        return "limited"
+    session.exec(delete(LoginCode).where(LoginCode.created_at < to_db(now - KEEP)))
+    row = LoginCode(phone=phone, client=client[:64], created_at=to_db(now),
+                    expires_at=to_db(now + CODE_TTL))
+    if may_login:
+        code = new_code()
+        row.code_hash = hash_code(code)
+        _retire(session, phone, now)
+        contact = session.exec(select(Contact).where(Contact.phone == phone)).first()
+        lang = (contact.language if contact else "") or "id"
+        text = grammar_module.load().render("web_login.code", lang, code=code,
+                                            minutes=int(CODE_TTL.total_seconds() // 60))
+        outbox.enqueue(session, Reply(phone, text, "reply"), now)
+    session.add(row)
+    return "asked"
+
+
+def check_code(session: Session, phone: str, code: str, now: datetime) -> bool:
+    """True once for the right code of the phone's newest live code; a wrong code counts
+    against that code's tries. One answer for every failure (wrong, expired, used, unknown
+    number, too many tries): the page must not tell them apart."""
+    row = session.exec(select(LoginCode).where(
+        LoginCode.phone == phone, LoginCode.code_hash != "", col(LoginCode.used_at).is_(None),
+        LoginCode.expires_at > to_db(now)).order_by(col(LoginCode.id).desc())).first()
+    if row is None or row.wrong_tries >= MAX_WRONG:
+        return False
+    if not matches(code, row.code_hash):
+        session.exec(update(LoginCode).where(LoginCode.id == row.id)
+                     .values(wrong_tries=LoginCode.wrong_tries + 1))
+        return False
+    used = session.exec(update(LoginCode).where(
+        LoginCode.id == row.id, col(LoginCode.used_at).is_(None),
+        LoginCode.wrong_tries < MAX_WRONG).values(used_at=to_db(now)))
+    return used.rowcount == 1  # two tabs racing with one code: only one logs in
+
+
+def _retire(session: Session, phone: str, now: datetime) -> None:
+    """A new code replaces any older live one."""
+    session.exec(update(LoginCode).where(LoginCode.phone == phone,
+                                         col(LoginCode.used_at).is_(None))
+                 .values(used_at=to_db(now)))
