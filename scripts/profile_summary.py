@@ -32,8 +32,8 @@ AREAS: list[tuple[str, tuple[str, ...]]] = [
     ("modem: GetNextSMS/GetSMSStatus", ("receive (smsbot/transport/gammu_modem.py",)),
     ("send loop (claim, SendSMS, sent commit)", ("_send (smsbot/daemon.py",)),
     ("daemon (rest)", ("(smsbot/daemon.py",)),
-    ("start-up (imports, grammar, index)", ("<module>",)),
 ]
+OUTSIDE = "start-up and exit (imports, engine, grammar; outside Daemon.run)"
 
 _LINE = re.compile(r"^(.*) (\d+)$")
 
@@ -49,6 +49,8 @@ def load(path: Path) -> list[tuple[list[str], int]]:
 
 
 def area_of(frames: list[str]) -> str:
+    if not any(f.startswith("Daemon.run (") for f in frames):
+        return OUTSIDE
     for frame in reversed(frames):
         for name, needles in AREAS:
             if any(n in frame for n in needles):
