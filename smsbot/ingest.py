@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from . import contacts, core, limits as limits_module, outbox, security
+from . import contacts, core, limits as limits_module, outbox, security, state
 from .clock import to_db
 from .context import Reply
 from .grammar import Grammar
@@ -232,6 +232,7 @@ def process_batch(engine: Engine, inbound_ids: list[int], now: datetime, grammar
             .order_by(InboundMessage.id)
         ).all()
         contacts.preload(session, [row.sender_e164 for row in rows])
+        state.preload(session, [row.sender_e164 for row in rows])
         answered: list[tuple[InboundMessage, list, str]] = []
         try:
             for row in rows:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from .clock import to_db
+from . import tablecache
+from .clock import from_db, to_db
 from .models import Product, PromoPrice
 
 
@@ -28,3 +29,29 @@ def active_prices(session, codes: list[str], now) -> dict[str, int]:
         .order_by(PromoPrice.id)
     ).all()
     return {code: price for code, price in rows}  # the newest promo wins
+
+
+def cached_active_prices(session, codes: list[str], now) -> dict[str, int]:
+    """`active_prices` for CARI's pages, from the promo rows kept in memory until a promo
+    is added (smsbot.tablecache); those that had ended when they were loaded are left out,
+    so the cache serves `now` at or after that moment."""
+    if not codes:
+        return {}
+    loaded_at, rows = tablecache.cached(session, ("promoprice",),
+                                        lambda s: _running_promos(s, now), key="running")
+    if to_db(now) < loaded_at:
+        loaded_at, rows = _running_promos(session, now)
+    wanted = {c.upper() for c in codes}
+    moment = to_db(now)
+    return {code: price for code, price, starts, ends in rows  # the newest promo wins
+            if code in wanted and starts <= moment < ends}
+
+
+def _running_promos(session, now) -> tuple:
+    moment = to_db(now)
+    rows = session.exec(
+        select(Product.code_key, PromoPrice.price_idr, PromoPrice.starts_at, PromoPrice.ends_at)
+        .join(Product, Product.id == PromoPrice.product_id)
+        .where(PromoPrice.ends_at > moment).order_by(PromoPrice.id)
+    ).all()
+    return moment, [(code, price, from_db(starts), from_db(ends)) for code, price, starts, ends in rows]
