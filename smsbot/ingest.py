@@ -160,10 +160,11 @@ def _answer(session: Session, row: InboundMessage, now: datetime, grammar: Gramm
                 return [], "limited: not answered"
             return [Reply(phone, grammar.render("limits.too_many"))], "limited: notice sent"
     replies = core.handle_message(row.sender, row.text, now, session, grammar)
-    mine = [page for r in replies if r.to == phone for page in outbox.pages_of(r.text)]
-    earlier = limits_module.repeat_of(session, row, mine, now, limits) if mine else None
-    if earlier is not None:
-        raise _Single(earlier)
+    if limits.loop_window:  # the loop guard compares the texts that would be queued
+        mine = [page for r in replies if r.to == phone for page in outbox.pages_of(r.text)]
+        earlier = limits_module.repeat_of(session, row, mine, now, limits) if mine else None
+        if earlier is not None:
+            raise _Single(earlier)
     return replies, ""
 
 
