@@ -12,6 +12,7 @@ import logging
 import os
 import time
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import gammu
@@ -171,9 +172,11 @@ class GammuTransport:
         """Send all parts of one SMS. `reference` (e.g. the outbox id) becomes the
         concatenation reference, so two long messages never share one."""
         machine = self._sm()
-        parts = encode_parts(text)
         refs = []
-        for part in parts:
+        for encoded in _encoded(text):
+            part = dict(encoded)  # the encoding is shared: the reference is this message's
+            if part.get("UDH"):
+                part["UDH"] = dict(part["UDH"])
             _set_concat_reference(part, reference)
             part["SMSC"] = dict(self.smsc)
             part["Number"] = to
@@ -253,6 +256,13 @@ class GammuTransport:
             except gammu.GSMError as exc:
                 raise transport_error("cannot add SMS", exc) from exc
         return len(parts)
+
+
+@lru_cache(maxsize=512)
+def _encoded(text: str) -> tuple[dict, ...]:
+    """Gammu's parts for `text`, encoded once per distinct text (many replies repeat, e.g.
+    the same search's answer); callers copy a part before changing it."""
+    return tuple(encode_parts(text))
 
 
 def _pin_local_timezone() -> None:
