@@ -165,7 +165,7 @@ def run_ours(workdir: Path, messages: list[tuple[str, str]], profile: bool = Fal
                    *command]
     elif py_spy:  # sampling, low overhead: collapsed stacks for scripts/profile_summary.py
         command = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
-                   "--rate", "250", "--nonblocking", "-o", str(workdir / "profile.pyspy.txt"),
+                   "--rate", "250", "-o", str(workdir / "profile.pyspy.txt"),
                    "--", *command]
     started_wall = time.time()
     started = time.perf_counter()

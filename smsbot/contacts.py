@@ -29,8 +29,7 @@ def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
     contact = find(session, phone)
     if contact is None:
         contact = Contact(phone=phone, created_at=to_db(now))
-        session.add(contact)
-        session.flush()
+        session.add(contact)  # written by the next flush, with whatever else is pending
         session.info.get(_PRELOADED, {})[phone] = contact
     return contact
 

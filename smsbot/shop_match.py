@@ -94,7 +94,8 @@ _CATALOGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -
 def _catalog(session: Session) -> _Catalog:
     from . import tablecache
 
-    session.flush()  # what the queries' autoflush did
+    if tablecache.pending_in(session, ("shop", "product")):
+        session.flush()  # what the queries' autoflush did
     wrote = bool(tablecache.tables_written(session) & {"shop", "product"})
     stamp = None if wrote else version.stamp(session)
     engine = session.get_bind().engine

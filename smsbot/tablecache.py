@@ -30,7 +30,8 @@ _LOCK = threading.Lock()
 
 
 def cached(session, tables: tuple[str, ...], build: Callable[[object], T], key: object = None) -> T:
-    session.flush()  # what the query's autoflush would have done: our own rows first
+    if pending_in(session, tables):
+        session.flush()  # what the query's autoflush would have done: our own rows first
     if session.info.get(_WROTE, set()).intersection(tables):
         return build(session)
     stamp = tuple(session.connection().execute(_stamp_query(tables)).one())
@@ -44,6 +45,13 @@ def cached(session, tables: tuple[str, ...], build: Callable[[object], T], key: 
     value = build(session)
     cache[slot] = (stamp, value)
     return value
+
+
+def pending_in(session, tables) -> bool:
+    """The session holds unflushed changes to one of `tables` (other pending rows are left
+    for the next flush: a flush per look-up was most of a cached look-up's cost)."""
+    return any(getattr(obj, "__tablename__", None) in tables
+               for obj in chain(session.new, session.dirty, session.deleted))
 
 
 def tables_written(session) -> set[str]:
