@@ -65,6 +65,9 @@ class GammuTransport:
         self.smsc = smsc or {"Location": 1}
         self.multipart_wait = multipart_wait
         self._first_seen: dict[tuple, float] = {}
+        # GetSMSStatus only while the inbox is idle: with SMS arriving, reading at once saves
+        # a call (on the dummy driver a count opens every stored file once more)
+        self._busy = True
         self.machine: gammu.StateMachine | None = None
 
     # -- connection -------------------------------------------------------------------
@@ -101,13 +104,17 @@ class GammuTransport:
     def receive(self) -> list[IncomingSMS]:
         machine = self._sm()
         try:
-            status = machine.GetSMSStatus()
-            stored = status.get("SIMUsed", 0) + status.get("PhoneUsed", 0)
-            if stored == 0:
-                return []
-            raw = self._read_all(machine, stored)
+            if self._busy:  # the last read found SMS (or none was made yet): read on
+                raw = self._read_all(machine)
+            else:  # an idle inbox: the cheap count first
+                status = machine.GetSMSStatus()
+                stored = status.get("SIMUsed", 0) + status.get("PhoneUsed", 0)
+                if stored == 0:
+                    return []
+                raw = self._read_all(machine, stored)
         except gammu.GSMError as exc:
             raise transport_error("reading SMS failed", exc) from exc
+        self._busy = bool(raw)
         messages = []
         for group in _link(raw):
             sms = self._assemble(group)
