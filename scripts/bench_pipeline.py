@@ -148,7 +148,8 @@ def _account(result: Result, usage: resource.struct_rusage) -> None:
 
 
 # -- ours -------------------------------------------------------------------------------------
-def run_ours(workdir: Path, messages: list[tuple[str, str]], profile: bool = False) -> Result:
+def run_ours(workdir: Path, messages: list[tuple[str, str]], profile: bool = False,
+             py_spy: bool = False) -> Result:
     folder = workdir / "ours"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -162,6 +163,10 @@ def run_ours(workdir: Path, messages: list[tuple[str, str]], profile: bool = Fal
     if profile:
         command = [sys.executable, "-m", "pyinstrument", "-o", str(workdir / "profile.txt"),
                    *command]
+    elif py_spy:  # sampling, low overhead: collapsed stacks for scripts/profile_summary.py
+        command = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
+                   "--rate", "250", "-o", str(workdir / "profile.pyspy.txt"),
+                   "--", *command]
     started_wall = time.time()
     started = time.perf_counter()
     proc = subprocess.Popen(command)
@@ -348,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--profile", action="store_true",
                         help="run ours under pyinstrument; the profile goes to WORKDIR/profile.txt")
+    parser.add_argument("--py-spy", action="store_true",
+                        help="run ours under py-spy (pip install py-spy); collapsed stacks go to "
+                             "WORKDIR/profile.pyspy.txt, summed by scripts/profile_summary.py")
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -355,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     messages = build_messages(args.n)
     print(f"{args.n} SMS, {sum(1 for _s, t in messages if len(t) > 160)} multipart, "
           f"{SENDERS} senders; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    ours = run_ours(args.workdir, messages, profile=args.profile)
+    ours = run_ours(args.workdir, messages, profile=args.profile, py_spy=args.py_spy)
     print(ours.line())
     results = [ours]
     peer = None

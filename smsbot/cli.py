@@ -6,6 +6,7 @@ is a public interface; other tools and the tests depend on its exact form.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -215,6 +216,7 @@ def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, pol
         from .scheduler import start_scheduler
 
         scheduler = start_scheduler(obj.url, obj.engine)
+    gc.freeze()  # the start-up's objects live as long as the daemon: keep them out of GC scans
     try:
         pool.run(until_idle=until_idle)
     except ModemUnavailable as exc:

@@ -16,8 +16,11 @@ ROLES = ("buyer", "seller", "admin")
 
 
 def find(session: Session, phone: str) -> Contact | None:
-    known = session.info.get(_PRELOADED, {}).get(phone)
-    if known is not None and known in session:
+    preloaded = session.info.get(_PRELOADED, {})
+    known = preloaded.get(phone, _UNKNOWN)
+    if known is None:
+        return None  # preloaded and absent: nobody else adds contacts in this transaction
+    if known is not _UNKNOWN and known in session:
         return known
     return session.exec(select(Contact).where(Contact.phone == phone)).first()
 
@@ -26,8 +29,7 @@ def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
     contact = find(session, phone)
     if contact is None:
         contact = Contact(phone=phone, created_at=to_db(now))
-        session.add(contact)
-        session.flush()
+        session.add(contact)  # written by the next flush, with whatever else is pending
         session.info.get(_PRELOADED, {})[phone] = contact
     return contact
 
@@ -38,11 +40,14 @@ def preload(session: Session, phones) -> None:
     cache = session.info.setdefault(_PRELOADED, {})
     wanted = sorted({p for p in phones if p and p not in cache})
     for start in range(0, len(wanted), 500):
-        for contact in session.exec(select(Contact).where(col(Contact.phone).in_(wanted[start:start + 500]))):
+        chunk = wanted[start:start + 500]
+        cache.update(dict.fromkeys(chunk))  # None: no such contact (yet)
+        for contact in session.exec(select(Contact).where(col(Contact.phone).in_(chunk))):
             cache[contact.phone] = contact
 
 
 _PRELOADED = "smsbot.contacts"
+_UNKNOWN = object()
 
 
 def upsert(session: Session, phone: str, now: datetime, *, role: str | None = None,

@@ -186,10 +186,15 @@ class Daemon:
         started = time.monotonic()
         stopped_early = False
         modem = self.transport.name
-        with Session(self.engine, expire_on_commit=False) as session:
+        # One connection for the batch: the claims and `sent` marks are single prebuilt
+        # UPDATEs committed on it directly; the Session (bound to the same connection, so
+        # SQLite never sees two writers) reads the batch and runs the broadcast checks.
+        with self.engine.connect() as connection, \
+                Session(bind=connection, expire_on_commit=False) as session:
             now = self.clock()
             rows = outbox.due(session, now, self.send_batch, modem,
                               broadcasts=self.policy.broadcasts_open(now))
+            session.commit()
             for row in rows:
                 # A real modem sends a few SMS a minute: look at the inbox between them.
                 if (self.stop_event.is_set() or not self.modem_ready()
@@ -199,10 +204,13 @@ class Daemon:
                 now = self.clock()
                 if row.kind == "broadcast" and not (self._broadcasts_may_go(now)
                                                     and self.policy.admit(session, row, now)):
-                    continue  # left queued, or skipped/deferred (committed with the next claim)
-                if not outbox.claim(session, row, now, modem):
+                    continue  # left queued, or skipped/deferred (committed before the next claim)
+                if session.in_transaction():
+                    session.commit()  # the broadcast checks' writes
+                claimed = outbox.claim(connection, row, now, modem)
+                connection.commit()
+                if not claimed:
                     continue
-                session.commit()
                 self.throttle.record(now)
                 try:
                     reference = self.transport.send(row.to, row.text, reference=row.id)
@@ -217,7 +225,7 @@ class Daemon:
                 self._modem_ok()
                 # committed at once: a crash between the modem call and this commit is the
                 # one window in which an SMS goes out twice, so it is kept as short as can be
-                outbox.mark_sent(session, row, reference, self.clock(), modem=self.transport.name)
+                outbox.mark_sent(connection, row, reference, self.clock(), modem=modem)
                 result.sent += 1
                 sent_rows.append(row)
             session.commit()

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from . import models  # noqa: F401  (registers the tables)
+from . import tablecache as _tablecache  # noqa: F401  (notes which tables a session wrote)
 from .search import version as _catalog_version  # noqa: F401  (bumps it on catalog changes)
 
 DEFAULT_URL = "sqlite:///var/smsbot.db"

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from . import contacts, core, limits as limits_module, outbox, security
+from . import contacts, core, limits as limits_module, outbox, security, state
 from .clock import to_db
 from .context import Reply
 from .grammar import Grammar
@@ -160,10 +160,11 @@ def _answer(session: Session, row: InboundMessage, now: datetime, grammar: Gramm
                 return [], "limited: not answered"
             return [Reply(phone, grammar.render("limits.too_many"))], "limited: notice sent"
     replies = core.handle_message(row.sender, row.text, now, session, grammar)
-    mine = [page for r in replies if r.to == phone for page in outbox.pages_of(r.text)]
-    earlier = limits_module.repeat_of(session, row, mine, now, limits) if mine else None
-    if earlier is not None:
-        raise _Single(earlier)
+    if limits.loop_window:  # the loop guard compares the texts that would be queued
+        mine = [page for r in replies if r.to == phone for page in outbox.pages_of(r.text)]
+        earlier = limits_module.repeat_of(session, row, mine, now, limits) if mine else None
+        if earlier is not None:
+            raise _Single(earlier)
     return replies, ""
 
 
@@ -232,6 +233,7 @@ def process_batch(engine: Engine, inbound_ids: list[int], now: datetime, grammar
             .order_by(InboundMessage.id)
         ).all()
         contacts.preload(session, [row.sender_e164 for row in rows])
+        state.preload(session, [row.sender_e164 for row in rows])
         answered: list[tuple[InboundMessage, list, str]] = []
         try:
             for row in rows:

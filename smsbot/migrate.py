@@ -8,16 +8,21 @@ migrated by a newer smsbot is refused with a clear message instead of being dama
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+import re
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from . import models  # noqa: F401
 from .paths import db_root
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 
 class SchemaAheadError(RuntimeError):
@@ -25,6 +30,8 @@ class SchemaAheadError(RuntimeError):
 
 
 def config(connection=None) -> Config:
+    from alembic.config import Config  # imported when needed: a current database needs none
+
     cfg = Config()
     cfg.set_main_option("script_location", str(db_root() / "migrations"))
     if connection is not None:
@@ -33,16 +40,25 @@ def config(connection=None) -> Config:
 
 
 def head() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config()).get_current_head()
 
 
 def current(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def prepare(engine: Engine) -> str:
     """Bring the database to the code's schema; returns what was done."""
+    if _at_head(engine):  # every start of a current database: one query, no script parsing
+        return "current"
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     tables = set(inspect(engine).get_table_names())
     if not tables - {"alembic_version"}:
         SQLModel.metadata.create_all(engine)
@@ -64,6 +80,8 @@ def prepare(engine: Engine) -> str:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
     _run(engine, command.upgrade, target)
 
 
@@ -79,6 +97,41 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
         return False
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]\s*$", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(?:['\"]([^'\"]+)['\"]|(None))\s*$", re.M)
+
+
+def quick_head() -> str | None:
+    """The head revision from the migration files' text, without Alembic parsing them:
+    the one revision no file names as its down_revision. None when that is not plain (a
+    merge's tuple, several heads); then Alembic decides."""
+    revisions, downs = set(), set()
+    for path in (db_root() / "migrations" / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision is None and down is None:
+            continue  # __init__.py
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        if down.group(1):
+            downs.add(down.group(1))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    head_now = quick_head()
+    if head_now is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # no alembic_version table yet
+        return False
+    return [tuple(row) for row in rows] == [(head_now,)]
+
+
 def _base(script: ScriptDirectory) -> str:
     return script.get_base()
 
@@ -86,5 +139,7 @@ def _base(script: ScriptDirectory) -> str:
 def autogenerate(engine: Engine, message: str, rev_id: str) -> None:
     """Developers: write revision `rev_id` (e.g. "0002") for model changes, diffing against
     `engine` (which must be at the current head)."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.revision(config(connection), message=message, autogenerate=True, rev_id=rev_id)

@@ -19,14 +19,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from .catalog import product_by_code
 from .clock import from_db, to_db
 from .codes import ORDER_CODE_ALPHABET, ORDER_CODE_LENGTH, new_code
 from .models import Order, OrderItem, Product, Shop, SubOrder
-from .promos import active_promo
+from .promos import cached_promo_price
 
 MAX_QTY = 100  # per product line
 MAX_LINES = 8  # products per order: the invoice must fit 2 SMS
@@ -61,8 +62,8 @@ class Line:
 def price_for(session: Session, product: Product, now: datetime) -> int:
     """The unit price a buyer pays now: a seller's promo price while it runs (PROMO), else
     the list price. The invoice marks a price below `product.price_idr` as a promo."""
-    promo = active_promo(session, product.id, now)
-    return min(promo.price_idr, product.price_idr) if promo else product.price_idr
+    promo = cached_promo_price(session, product.id, now)  # = active_promo(...).price_idr
+    return min(promo, product.price_idr) if promo is not None else product.price_idr
 
 
 # -- PESAN ---------------------------------------------------------------------------------
@@ -148,6 +149,7 @@ def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime)
     session.add(order)
     session.flush()
     by_shop: dict[int, SubOrder] = {}
+    made: dict[int, tuple[SubOrder, Shop, list[OrderItem]]] = {}
     for line in lines:
         sub = by_shop.get(line.shop.id)
         if sub is None:
@@ -156,12 +158,16 @@ def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime)
             session.add(sub)
             session.flush()
         price = price_for(session, line.product, now)
-        session.add(OrderItem(suborder_id=sub.id, product_id=line.product.id,
-                              product_code=line.product.code, name=line.product.name,
-                              qty=line.qty, unit_price_idr=price))
+        item = OrderItem(suborder_id=sub.id, product_id=line.product.id,
+                         product_code=line.product.code, name=line.product.name,
+                         qty=line.qty, unit_price_idr=price)
+        session.add(item)
+        made.setdefault(sub.id, (sub, line.shop, []))[2].append(item)
         sub.total_idr += price * line.qty
     order.total_idr = sum(sub.total_idr for sub in by_shop.values())
     session.add(order)
+    # the invoice that follows reads these back: hand them over instead (see `parts`)
+    session.info.setdefault(_FRESH, {})[order.id] = [made[sub_id] for sub_id in sorted(made)]
     return order
 
 
@@ -170,6 +176,19 @@ def _unused_code(session: Session) -> str:
         code = new_code()
         if not session.exec(select(Order.id).where(Order.code == code)).first():
             return code
+
+
+# An order created in this transaction: {order id: [(sub-order, shop, items)]} in id order,
+# what `parts` and `items` would read back. Forgotten when the transaction ends.
+_FRESH = "smsbot.orders.fresh"
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_fresh(session, *_previous) -> None:
+    session.info.pop(_FRESH, None)
+
+
+event.listen(OrmSession, "after_soft_rollback", _forget_fresh)
 
 
 # -- look-ups ------------------------------------------------------------------------------
@@ -188,12 +207,19 @@ def latest_for_buyer(session: Session, buyer: str) -> Order | None:
 
 
 def parts(session: Session, order: Order) -> list[tuple[SubOrder, Shop]]:
+    fresh = session.info.get(_FRESH, {}).get(order.id)
+    if fresh is not None:
+        return [(sub, shop) for sub, shop, _items in fresh]
     rows = session.exec(select(SubOrder, Shop).join(Shop, Shop.id == SubOrder.shop_id)
                         .where(SubOrder.order_id == order.id).order_by(SubOrder.id)).all()
     return [(sub, shop) for sub, shop in rows]
 
 
 def items(session: Session, sub: SubOrder) -> list[OrderItem]:
+    for fresh in session.info.get(_FRESH, {}).values():
+        for part, _shop, its in fresh:
+            if part is sub:
+                return list(its)
     return list(session.exec(select(OrderItem).where(OrderItem.suborder_id == sub.id)
                              .order_by(OrderItem.id)).all())
 

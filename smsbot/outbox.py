@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import bindparam, insert, or_, true, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -179,15 +180,15 @@ def due(session: Session, now: datetime, limit: int, modem: str = "", *,
     ).all())
 
 
-def claim(session: Session, row: OutboxMessage, now: datetime, modem: str = "") -> bool:
+def claim(db, row: OutboxMessage, now: datetime, modem: str = "") -> bool:
     """queued -> sending, only if nobody else took the row since it was read (another
-    modem thread or daemon). The caller commits before the modem call."""
-    table = OutboxMessage.__table__
+    modem thread or daemon). `db` is a Session or a Connection; the caller commits before
+    the modem call. One prebuilt statement (the send loop runs it once per SMS)."""
     values = {"status": "sending", "attempts": row.attempts + 1, "sending_at": to_db(now)}
     if modem:
         values["modem"] = modem
-    result = session.connection().execute(
-        update(table).where(table.c.id == row.id, table.c.status == "queued").values(**values))
+    result = _execute(db, _statement(tuple(values), only_if={"status": "queued"}),
+                      row.id, values)
     if result.rowcount != 1:
         return False
     for name, value in values.items():
@@ -195,12 +196,15 @@ def claim(session: Session, row: OutboxMessage, now: datetime, modem: str = "") 
     return True
 
 
-def mark_sent(session: Session, row: OutboxMessage, reference: str, now: datetime,
+def mark_sent(db, row: OutboxMessage, reference: str, now: datetime,
               modem: str = "", *, commit: bool = True) -> None:
-    _apply(session, row, status="sent", modem_ref=reference, sent_at=to_db(now),
+    """`sent`, committed at once by default. `db` is a Session or a Connection (the send
+    loop holds one connection: a commit on it skips the Session's transaction book-keeping
+    and the pool check-in/check-out that each Session commit costs)."""
+    _apply(db, row, status="sent", modem_ref=reference, sent_at=to_db(now),
            modem=modem or row.modem, error="")
     if commit:
-        session.commit()
+        db.commit()
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
@@ -219,20 +223,32 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
         session.commit()
 
 
-def _apply(session: Session, row: OutboxMessage, **values) -> None:
+def _apply(db, row: OutboxMessage, **values) -> None:
     """One UPDATE by id, and the same values on the loaded row (without making it dirty).
     The send loop runs this twice per SMS; a statement built once per set of columns and
     run on the connection skips the ORM flush and statement building, most of the cost."""
-    statement = _UPDATES.get(tuple(values))
-    if statement is None:
-        table = OutboxMessage.__table__
-        statement = _UPDATES[tuple(values)] = (
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values({name: bindparam(f"v_{name}") for name in values}))
-    session.connection().execute(statement, {"row_id": row.id,
-                                             **{f"v_{k}": v for k, v in values.items()}})
+    _execute(db, _statement(tuple(values)), row.id, values)
     for name, value in values.items():
         set_committed_value(row, name, value)
+
+
+def _statement(columns: tuple, only_if: dict | None = None):
+    key = (columns, tuple(sorted((only_if or {}).items())))
+    statement = _UPDATES.get(key)
+    if statement is None:
+        table = OutboxMessage.__table__
+        statement = update(table).where(table.c.id == bindparam("row_id"))
+        for name, value in (only_if or {}).items():
+            statement = statement.where(table.c[name] == value)
+        statement = _UPDATES[key] = statement.values(
+            {name: bindparam(f"v_{name}") for name in columns})
+    return statement
+
+
+def _execute(db, statement, row_id: int, values: dict):
+    connection = db.connection() if isinstance(db, OrmSession) else db
+    return connection.execute(statement, {"row_id": row_id,
+                                          **{f"v_{k}": v for k, v in values.items()}})
 
 
 _UPDATES: dict[tuple, object] = {}

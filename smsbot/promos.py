@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from .clock import to_db
+from . import tablecache
+from .clock import from_db, to_db
 from .models import Product, PromoPrice
 
 
@@ -28,3 +29,46 @@ def active_prices(session, codes: list[str], now) -> dict[str, int]:
         .order_by(PromoPrice.id)
     ).all()
     return {code: price for code, price in rows}  # the newest promo wins
+
+
+def cached_active_prices(session, codes: list[str], now) -> dict[str, int]:
+    """`active_prices` for CARI's pages, from the promo rows kept in memory until a promo
+    is added (smsbot.tablecache)."""
+    if not codes:
+        return {}
+    wanted = {c.upper() for c in codes}
+    moment = to_db(now)
+    return {code: price for _product, code, price, starts, ends in _running(session, now)
+            if code in wanted and starts <= moment < ends}  # the newest promo wins
+
+
+def cached_promo_price(session, product_id: int, now) -> int | None:
+    """The price of `active_promo` (the newest promo in force), from the same memory."""
+    moment = to_db(now)
+    found = None
+    for product, _code, price, starts, ends in _running(session, now):
+        if product == product_id and starts <= moment < ends:
+            found = price
+    return found
+
+
+def _running(session, now) -> list[tuple]:
+    """Promo rows (product id, code, price, start, end) in id order, without those that had
+    ended when they were read: the memory serves a `now` at or after that moment."""
+    loaded_at, rows = tablecache.cached(session, ("promoprice",),
+                                        lambda s: _running_promos(s, now), key="running")
+    if to_db(now) < loaded_at:
+        loaded_at, rows = _running_promos(session, now)
+    return rows
+
+
+def _running_promos(session, now) -> tuple:
+    moment = to_db(now)
+    rows = session.exec(
+        select(PromoPrice.product_id, Product.code_key, PromoPrice.price_idr,
+               PromoPrice.starts_at, PromoPrice.ends_at)
+        .join(Product, Product.id == PromoPrice.product_id)
+        .where(PromoPrice.ends_at > moment).order_by(PromoPrice.id)
+    ).all()
+    return moment, [(product, code, price, from_db(starts), from_db(ends))
+                    for product, code, price, starts, ends in rows]

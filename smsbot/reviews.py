@@ -8,6 +8,7 @@ from typing import Iterable
 
 from sqlmodel import Session, col, func, select
 
+from . import tablecache
 from .clock import to_db
 from .models import Order, Review, SubOrder
 
@@ -21,6 +22,13 @@ def shop_ratings(session: Session, shop_ids: Iterable[int] | None = None) -> dic
     """Average stars (one decimal) by shop id, for the shops that have reviews; every shop
     when `shop_ids` is None. One query."""
     return {shop: round(avg, 1) for shop, (avg, _n) in rating_counts(session, shop_ids).items()}
+
+
+def cached_shop_ratings(session: Session, shop_ids: Iterable[int]) -> dict[int, float]:
+    """`shop_ratings` for CARI's pages: every shop's average kept in memory until a review
+    is added (smsbot.tablecache), instead of one query per page."""
+    every = tablecache.cached(session, ("review",), shop_ratings)
+    return {shop: every[shop] for shop in shop_ids if shop in every}
 
 
 def rating_counts(session: Session, shop_ids: Iterable[int] | None = None

@@ -18,12 +18,16 @@ only when it points at exactly one shop (two rendang shops named = not clear = a
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
+from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from sqlmodel import Session, select
 
 from .models import Product, Shop
+from .search import version
 
 FUZZY_MIN = 85
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -39,43 +43,111 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def _name_tokens(name: str) -> list[str]:
-    return [t for t in tokens(name) if not _SIZE.match(t) and t not in _FILLER]
+@lru_cache(maxsize=1 << 16)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t for t in tokens(name) if not _SIZE.match(t) and t not in _FILLER)
 
 
+@lru_cache(maxsize=1 << 16)
 def _same(word: str, token: str) -> bool:
     if len(word) < 4 or len(token) < 4:
         return word == token
     return word == token or fuzz.ratio(word, token) >= FUZZY_MIN
 
 
+class _Shop(NamedTuple):
+    id: int
+    code_key: str
+    name: str
+
+
+class _Product(NamedTuple):
+    shop_id: int
+    code_key: str
+    name: str
+    category: str
+
+
+class _Catalog:
+    """The active shops and products as plain tuples, with what every inference derives
+    from them; kept per database until the catalog changes (smsbot.search.version)."""
+
+    def __init__(self, shops: list[_Shop], products: list[_Product]):
+        self.shops, self.products = shops, products
+        self.food = _food(products)
+        self.uses = _uses(shops)
+        self.product_names = [(frozenset(_name_tokens(p.name)), p.shop_id) for p in products]
+        self.names = {name for name, _shop in self.product_names} - {frozenset()}
+        self._covered: dict[frozenset, bool] = {}
+
+    def covered(self, name: frozenset) -> bool:
+        """Some longer product name contains `name` (see _covers)."""
+        known = self._covered.get(name)
+        if known is None:
+            known = self._covered[name] = any(_covers(other, name) for other in self.names)
+        return known
+
+
+_CATALOGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> (stamp, _Catalog)
+
+
+def _catalog(session: Session) -> _Catalog:
+    from . import tablecache
+
+    if tablecache.pending_in(session, ("shop", "product")):
+        session.flush()  # what the queries' autoflush did
+    wrote = bool(tablecache.tables_written(session) & {"shop", "product"})
+    stamp = None if wrote else version.stamp(session)
+    engine = session.get_bind().engine
+    hit = _CATALOGS.get(engine)
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return hit[1]
+    shops = [_Shop(*row) for row in session.exec(
+        select(Shop.id, Shop.code_key, Shop.name).where(Shop.active == True)).all()]  # noqa: E712
+    products = [_Product(*row) for row in session.exec(
+        select(Product.shop_id, Product.code_key, Product.name, Product.category)
+        .where(Product.active == True)).all()]  # noqa: E712
+    catalog = _Catalog(shops, products)
+    if stamp is not None:  # never keep what this session changed and has not committed
+        _CATALOGS[engine] = (stamp, catalog)
+    return catalog
+
+
 def infer_shop(session: Session, text: str, among: list[int] | None = None) -> Shop | None:
     """The one shop `text` clearly names, or None. `among`: only these shop ids (the shops
     of an order)."""
-    shops = [s for s in session.exec(select(Shop).where(Shop.active == True)).all()  # noqa: E712
-             if among is None or s.id in among]
-    products = session.exec(select(Product).where(Product.active == True)).all()  # noqa: E712
-    by_id = {s.id: s for s in shops}
+    catalog = _catalog(session)
+    shops = catalog.shops if among is None else [s for s in catalog.shops if s.id in among]
+    products = catalog.products
+    by_id = {s.id for s in shops}
     words = tokens(text)
     finders = [_by_code, _by_shop_name, _by_product_name]
     if among is not None:
         finders.append(_by_product_word)
     for finder in finders:
-        found = finder(words, shops, products) & set(by_id)
+        found = finder(words, shops, products, catalog) & by_id
         if found:
-            return by_id[found.pop()] if len(found) == 1 else None
+            return session.get(Shop, found.pop()) if len(found) == 1 else None
     return None
 
 
-def _by_code(words, shops, products) -> set[int]:
+def _food(products) -> set[str]:
+    return {t for p in products for t in _name_tokens(p.name) + tuple(tokens(p.category))}
+
+
+def _uses(shops) -> Counter:
+    return Counter(t for s in shops for t in set(_name_tokens(s.name)))
+
+
+def _by_code(words, shops, products, _catalog=None) -> set[int]:
     upper = {w.upper() for w in words}
     found = {s.id for s in shops if s.code_key in upper}
     return found | {p.shop_id for p in products if p.code_key in upper}
 
 
-def _by_shop_name(words, shops, products) -> set[int]:
-    food = {t for p in products for t in _name_tokens(p.name) + tokens(p.category)}
-    uses = Counter(t for s in shops for t in set(_name_tokens(s.name)))
+def _by_shop_name(words, shops, products, catalog) -> set[int]:
+    food = catalog.food  # `products` is always the whole catalog's
+    uses = catalog.uses if shops is catalog.shops else _uses(shops)
     found: set[int] = set()
     for shop in shops:
         name = _name_tokens(shop.name)
@@ -93,17 +165,15 @@ def _follows(words: list[str], before: str, word: str) -> bool:
     return any(w == word and i > 0 and _same(before, words[i - 1]) for i, w in enumerate(words))
 
 
-def _by_product_name(words, shops, products) -> set[int]:
-    names = {frozenset(_name_tokens(p.name)) for p in products} - {frozenset()}
+def _by_product_name(words, shops, products, catalog) -> set[int]:
     matched: dict[frozenset, set[int]] = {}
-    for product in products:
-        name = frozenset(_name_tokens(product.name))
+    for name, shop_id in catalog.product_names:
         if name and all(any(_same(part, w) for w in words) for part in name):
-            matched.setdefault(name, set()).add(product.shop_id)
+            matched.setdefault(name, set()).add(shop_id)
     longest = max(map(len, matched), default=0)
     found: set[int] = set()
     for name, shop_ids in matched.items():
-        if len(name) == longest and not any(_covers(other, name) for other in names):
+        if len(name) == longest and not catalog.covered(name):
             found |= shop_ids
     return found
 
@@ -114,6 +184,6 @@ def _covers(longer: frozenset, name: frozenset) -> bool:
     return len(longer) > len(name) and all(any(_same(part, o) for o in longer) for part in name)
 
 
-def _by_product_word(words, shops, products) -> set[int]:
+def _by_product_word(words, shops, products, _catalog=None) -> set[int]:
     return {p.shop_id for p in products
             if any(_same(part, w) for part in _name_tokens(p.name) for w in words)}

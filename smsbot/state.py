@@ -1,11 +1,19 @@
-"""Conversation state keyed by sender and expiring (aiogram's FSMContext, sized for us)."""
+"""Conversation state keyed by sender and expiring (aiogram's FSMContext, sized for us).
+
+A session reads all of a phone's state rows at its first look-up (or `preload`s the
+phones of a batch of SMS in one query) and answers later look-ups in the same transaction
+from them; the rows it adds or deletes are kept in step. The memory ends with the
+transaction (commit or rollback).
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col, select
 
 from .clock import to_db
 from .models import ConversationState
@@ -22,8 +30,10 @@ def get(session: Session, phone: str, key: str, now: datetime) -> dict | None:
 
 def put(session: Session, phone: str, key: str, data: dict, now: datetime,
         ttl: timedelta = DEFAULT_TTL) -> None:
-    row = _row(session, phone, key) or ConversationState(
-        phone=phone, key=key, expires_at=to_db(now), updated_at=to_db(now))
+    row = _row(session, phone, key)
+    if row is None:
+        row = ConversationState(phone=phone, key=key, expires_at=to_db(now), updated_at=to_db(now))
+        _rows(session, phone)[key] = row
     row.data = json.dumps(data, separators=(",", ":"))
     row.expires_at = to_db(now + ttl)
     row.updated_at = to_db(now)
@@ -33,11 +43,50 @@ def put(session: Session, phone: str, key: str, data: dict, now: datetime,
 def clear(session: Session, phone: str, key: str) -> None:
     row = _row(session, phone, key)
     if row is not None:
-        session.delete(row)
+        if inspect(row).pending:
+            session.expunge(row)  # put in this transaction and never written
+        else:
+            session.delete(row)
+        _rows(session, phone).pop(key, None)
+
+
+def preload(session: Session, phones) -> None:
+    """Read the state rows of many phones in one query (a batch of SMS in one session)."""
+    known = session.info.setdefault(_KNOWN, {})
+    wanted = sorted({p for p in phones if p and p not in known})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        _remember(known, chunk, session.exec(
+            select(ConversationState).where(col(ConversationState.phone).in_(chunk))
+            .order_by(ConversationState.id)).all())
 
 
 def _row(session: Session, phone: str, key: str) -> ConversationState | None:
-    return session.exec(
-        select(ConversationState).where(ConversationState.phone == phone,
-                                        ConversationState.key == key)
-    ).first()
+    return _rows(session, phone).get(key)
+
+
+def _rows(session: Session, phone: str) -> dict[str, ConversationState]:
+    known = session.info.setdefault(_KNOWN, {})
+    if phone not in known:
+        _remember(known, [phone], session.exec(
+            select(ConversationState).where(ConversationState.phone == phone)
+            .order_by(ConversationState.id)).all())
+    return known[phone]
+
+
+def _remember(known: dict, phones: list[str], rows) -> None:
+    for phone in phones:
+        known[phone] = {}
+    for row in rows:
+        known[row.phone].setdefault(row.key, row)  # the oldest, if a key was stored twice
+
+
+_KNOWN = "smsbot.state"  # session.info: {phone: {key: row}} read in this transaction
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget(session, *_previous) -> None:
+    session.info.pop(_KNOWN, None)
+
+
+event.listen(OrmSession, "after_soft_rollback", _forget)  # also a savepoint's

@@ -16,8 +16,8 @@ from ..clock import to_db
 from ..context import Context
 from ..models import SearchMiss
 from ..prices import short_price
-from ..promos import active_prices
-from ..reviews import shop_ratings
+from ..promos import cached_active_prices
+from ..reviews import cached_shop_ratings
 from ..router import Command
 from ..search import index as search_index
 from ..search.words import Query, fold_words, parse_query, table
@@ -94,8 +94,8 @@ def _decorate(ctx: Context, rows: list[Row]) -> list[Row]:
 def decorate(session, rows: list[Row], now) -> list[Row]:
     """What the index does not hold, for the few rows shown: the shops' ratings and promo
     prices in force now."""
-    ratings = shop_ratings(session, {row.shop_id for row in rows})
-    promos = active_prices(session, [row.code for row in rows], now)
+    ratings = cached_shop_ratings(session, {row.shop_id for row in rows})
+    promos = cached_active_prices(session, [row.code for row in rows], now)
     return [row._replace(rating=ratings.get(row.shop_id),
                          price=min(row.price, promos.get(row.code.upper(), row.price)))
             for row in rows]

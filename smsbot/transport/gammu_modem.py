@@ -9,8 +9,10 @@ fires on the dummy).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import gammu
@@ -63,10 +65,14 @@ class GammuTransport:
         self.smsc = smsc or {"Location": 1}
         self.multipart_wait = multipart_wait
         self._first_seen: dict[tuple, float] = {}
+        # GetSMSStatus only while the inbox is idle: with SMS arriving, reading at once saves
+        # a call (on the dummy driver a count opens every stored file once more)
+        self._busy = True
         self.machine: gammu.StateMachine | None = None
 
     # -- connection -------------------------------------------------------------------
     def open(self) -> "GammuTransport":
+        _pin_local_timezone()
         machine = self._new_machine()
         try:
             machine.ReadConfig(Section=self.section, Filename=self.config)
@@ -98,12 +104,17 @@ class GammuTransport:
     def receive(self) -> list[IncomingSMS]:
         machine = self._sm()
         try:
-            status = machine.GetSMSStatus()
-            if status.get("SIMUsed", 0) + status.get("PhoneUsed", 0) == 0:
-                return []
-            raw = self._read_all(machine)
+            if self._busy:  # the last read found SMS (or none was made yet): read on
+                raw = self._read_all(machine)
+            else:  # an idle inbox: the cheap count first
+                status = machine.GetSMSStatus()
+                stored = status.get("SIMUsed", 0) + status.get("PhoneUsed", 0)
+                if stored == 0:
+                    return []
+                raw = self._read_all(machine, stored)
         except gammu.GSMError as exc:
             raise transport_error("reading SMS failed", exc) from exc
+        self._busy = bool(raw)
         messages = []
         for group in _link(raw):
             sms = self._assemble(group)
@@ -111,10 +122,15 @@ class GammuTransport:
                 messages.append(sms)
         return messages
 
-    def _read_all(self, machine) -> list[dict]:
+    def _read_all(self, machine, stored: int | None = None) -> list[dict]:
+        """Every inbox SMS on the modem. With `stored` (GetSMSStatus's count of all folders)
+        it stops after that many: the call that would only answer ERR_EMPTY walks every
+        empty location of every folder on the dummy (50,000 file look-ups). An SMS arriving
+        meanwhile is read at the next poll."""
         found: list[dict] = []
         location = None
-        while True:
+        seen = 0
+        while stored is None or seen < stored:
             try:
                 if location is None:
                     batch = machine.GetNextSMS(Folder=0, Start=True)
@@ -123,7 +139,9 @@ class GammuTransport:
             except gammu.ERR_EMPTY:
                 return found
             location = batch[0]["Location"]
+            seen += 1  # one location (one stored SMS) per call
             found.extend(m for m in batch if m.get("InboxFolder"))
+        return found
 
     def _assemble(self, group: list[dict]) -> IncomingSMS | None:
         first = group[0]
@@ -161,9 +179,11 @@ class GammuTransport:
         """Send all parts of one SMS. `reference` (e.g. the outbox id) becomes the
         concatenation reference, so two long messages never share one."""
         machine = self._sm()
-        parts = encode_parts(text)
         refs = []
-        for part in parts:
+        for encoded in _encoded(text):
+            part = dict(encoded)  # the encoding is shared: the reference is this message's
+            if part.get("UDH"):
+                part["UDH"] = dict(part["UDH"])
             _set_concat_reference(part, reference)
             part["SMSC"] = dict(self.smsc)
             part["Number"] = to
@@ -243,6 +263,23 @@ class GammuTransport:
             except gammu.GSMError as exc:
                 raise transport_error("cannot add SMS", exc) from exc
         return len(parts)
+
+
+@lru_cache(maxsize=512)
+def _encoded(text: str) -> tuple[dict, ...]:
+    """Gammu's parts for `text`, encoded once per distinct text (many replies repeat, e.g.
+    the same search's answer); callers copy a part before changing it."""
+    return tuple(encode_parts(text))
+
+
+def _pin_local_timezone() -> None:
+    """libGammu converts each SMS time stamp with the C library's local time functions;
+    with TZ unset, glibc stats /etc/localtime at every call (three quarters of a
+    GetNextSMS on the dummy driver). TZ=:/etc/localtime names the very same zone file, read
+    once per process. A TZ the user set is left alone."""
+    if "TZ" not in os.environ and os.path.exists("/etc/localtime"):
+        os.environ["TZ"] = ":/etc/localtime"
+        time.tzset()
 
 
 def _link(raw: list[dict]) -> list[list[dict]]:

@@ -1,0 +1,87 @@
+"""Read caches for small tables that change rarely but are read for nearly every SMS
+(the shops' ratings and the promo prices CARI shows on each page).
+
+`cached(session, tables, build)` returns `build(session)`, computed again only when one of
+`tables` changed: its stamp (newest id and row count, one query for all of them) differs
+from the one the cached value was built at. Rows are only ever added to these tables by
+smsbot (NILAI, PROMO); an UPDATE in place by hand is not seen until the next insert.
+
+A session that wrote to one of the tables itself (not yet committed) reads them directly,
+so it sees its own rows and a rolled-back transaction never leaves its rows in a cache.
+Caches are per engine (per database), shared by the threads of a modem pool.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from itertools import chain
+from typing import Callable, TypeVar
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session as OrmSession
+
+T = TypeVar("T")
+
+_WROTE = "smsbot.tablecache.wrote"  # session.info: tables this transaction wrote
+_CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {key: (stamp, value)}
+_STAMPS: dict[tuple, object] = {}
+_LOCK = threading.Lock()
+
+
+def cached(session, tables: tuple[str, ...], build: Callable[[object], T], key: object = None) -> T:
+    if pending_in(session, tables):
+        session.flush()  # what the query's autoflush would have done: our own rows first
+    if session.info.get(_WROTE, set()).intersection(tables):
+        return build(session)
+    stamp = tuple(session.connection().execute(_stamp_query(tables)).one())
+    engine = session.get_bind().engine
+    with _LOCK:
+        cache = _CACHES.setdefault(engine, {})
+    slot = (tables, key or build)
+    hit = cache.get(slot)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    value = build(session)
+    cache[slot] = (stamp, value)
+    return value
+
+
+def pending_in(session, tables) -> bool:
+    """The session holds unflushed changes to one of `tables` (other pending rows are left
+    for the next flush: a flush per look-up was most of a cached look-up's cost)."""
+    return any(getattr(obj, "__tablename__", None) in tables
+               for obj in chain(session.new, session.dirty, session.deleted))
+
+
+def tables_written(session) -> set[str]:
+    """The tables this session's open transaction has written through the ORM."""
+    return session.info.get(_WROTE, set())
+
+
+def _stamp_query(tables: tuple[str, ...]):
+    query = _STAMPS.get(tables)
+    if query is None:
+        parts = [f"(SELECT max(id) FROM {t}), (SELECT count(*) FROM {t})" for t in tables]
+        query = _STAMPS[tables] = text("SELECT " + ", ".join(parts))
+    return query
+
+
+def forget() -> None:
+    """Drop every cached value (tests, or after restoring a database backup)."""
+    with _LOCK:
+        _CACHES.clear()
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_writes(session, _flush_context) -> None:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        name = getattr(obj, "__tablename__", None)
+        if name:
+            session.info.setdefault(_WROTE, set()).add(name)
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _transaction_over(session) -> None:
+    session.info.pop(_WROTE, None)

@@ -1,0 +1,74 @@
+"""The in-memory look-ups behind the throughput work (issue 9) never show stale data: a
+promo, a shop or a state row written elsewhere is seen at once, and what a rolled-back
+transaction wrote is never served."""
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from smsbot import state
+from smsbot.clock import parse_iso, to_db
+from smsbot.models import Product, PromoPrice, Shop
+from smsbot.promos import cached_active_prices, cached_promo_price
+from smsbot.shop_match import infer_shop
+
+NOW = parse_iso("2026-11-27T10:00")
+
+
+def _promo(session, code: str, price: int) -> None:
+    product = session.exec(select(Product).where(Product.code_key == code)).one()
+    session.add(PromoPrice(product_id=product.id, percent=10, price_idr=price,
+                           starts_at=to_db(NOW - timedelta(hours=1)),
+                           ends_at=to_db(NOW + timedelta(days=1)), created_at=to_db(NOW)))
+
+
+def test_a_promo_committed_elsewhere_shows_in_the_next_search(seeded):
+    with Session(seeded) as session:
+        assert cached_active_prices(session, ["RT01"], NOW) == {}  # now cached
+    with Session(seeded) as other:
+        _promo(other, "RT01", 20000)
+        other.commit()
+    with Session(seeded) as session:
+        assert cached_active_prices(session, ["rt01"], NOW) == {"RT01": 20000}
+        product = session.exec(select(Product).where(Product.code_key == "RT01")).one()
+        assert cached_promo_price(session, product.id, NOW) == 20000
+        assert cached_promo_price(session, product.id, NOW + timedelta(days=2)) is None
+
+
+def test_a_rolled_back_promo_is_seen_by_its_own_transaction_only(seeded):
+    with Session(seeded) as session:
+        _promo(session, "RT01", 19000)
+        assert cached_active_prices(session, ["RT01"], NOW) == {"RT01": 19000}
+        session.rollback()
+        assert cached_active_prices(session, ["RT01"], NOW) == {}
+    with Session(seeded) as session:
+        assert cached_active_prices(session, ["RT01"], NOW) == {}
+
+
+def test_shop_inference_sees_a_shop_added_after_it_was_cached(seeded):
+    text = "rendang mak tuo kurang asin"
+    with Session(seeded) as session:
+        assert infer_shop(session, text) is None
+    with Session(seeded) as other:
+        other.add(Shop(code="RDG9", code_key="RDG9", name="Rendang Mak Tuo", phone="+6281299990009",
+                       address="Jl. Sudirman 9", kelurahan="Ibuah", lat=-0.22, lon=100.63))
+        other.commit()
+    with Session(seeded) as session:
+        assert infer_shop(session, text).code_key == "RDG9"
+
+
+def test_state_rows_are_read_once_and_kept_in_step_within_a_transaction(seeded):
+    phone = "+6281300000001"
+    with Session(seeded) as session:
+        state.put(session, phone, "a", {"n": 1}, NOW)
+        state.clear(session, phone, "a")  # never written: nothing to delete
+        state.put(session, phone, "b", {"n": 2}, NOW)
+        session.commit()
+    with Session(seeded) as session:
+        state.preload(session, [phone])
+        assert state.get(session, phone, "a", NOW) is None
+        assert state.get(session, phone, "b", NOW) == {"n": 2}
+        state.clear(session, phone, "b")
+        assert state.get(session, phone, "b", NOW) is None
+        session.rollback()  # the delete is undone, and the memory forgotten
+        assert state.get(session, phone, "b", NOW) == {"n": 2}
