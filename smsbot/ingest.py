@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -33,50 +34,67 @@ from .transport.base import IncomingSMS
 log = logging.getLogger(__name__)
 
 
-def record(engine: Engine, sms: IncomingSMS, now: datetime, modem: str = "") -> InboundMessage | None:
+class Recorded(NamedTuple):
+    """A stored SMS: its row id, dedupe key and first status (pending | ignored)."""
+
+    id: int
+    dedupe_key: str
+    status: str
+
+
+def record(engine: Engine, sms: IncomingSMS, now: datetime, modem: str = "") -> Recorded | None:
     """Store one SMS (committed). Returns None when it was stored before."""
     return record_many(engine, [sms], now, modem)[0]
 
 
 def record_many(engine: Engine, messages: list[IncomingSMS], now: datetime,
-                modem: str = "") -> list[InboundMessage | None]:
+                modem: str = "") -> list[Recorded | None]:
     """Store a batch of SMS in one transaction, committed before the caller deletes any of
-    them from the modem. None for each SMS stored before (same dedupe key)."""
+    them from the modem. None for each SMS stored before (same dedupe key). The rows go in
+    as one Core INSERT (no ORM objects: nothing reads them back in this transaction)."""
     keys = [sms.dedupe_key() for sms in messages]
-    with Session(engine, expire_on_commit=False) as session:
-        known = set(session.exec(
-            select(InboundMessage.dedupe_key).where(col(InboundMessage.dedupe_key).in_(set(keys)))
-        ).all())
-        rows: list[InboundMessage | None] = []
-        for sms, key in zip(messages, keys):
-            if key in known:
-                rows.append(None)
-                continue
-            known.add(key)
-            row = _inbound_row(sms, key, now, modem)
-            session.add(row)
-            rows.append(row)
-        try:
-            session.commit()
-        except IntegrityError:  # another daemon stored one of them a moment ago
-            session.rollback()
-            if len(messages) == 1:
-                return [None]
-            return [record(engine, sms, now, modem) for sms in messages]
-        return rows
+    table = InboundMessage.__table__
+    values: list[dict] = []
+    slots: list[int | None] = []
+    try:
+        with engine.begin() as connection:
+            known = set(connection.execute(
+                select(table.c.dedupe_key).where(table.c.dedupe_key.in_(set(keys)))).scalars())
+            for sms, key in zip(messages, keys):
+                if key in known:
+                    slots.append(None)
+                    continue
+                known.add(key)
+                slots.append(len(values))
+                values.append(_inbound_values(sms, key, now, modem))
+            ids: dict[str, int] = {}
+            if values:  # one executemany, then the ids by key (RETURNING would mean a
+                # statement per row on SQLite, to keep the ids in order)
+                connection.execute(insert(table), values)
+                ids = dict(connection.execute(
+                    select(table.c.dedupe_key, table.c.id)
+                    .where(table.c.dedupe_key.in_([v["dedupe_key"] for v in values]))).all())
+    except IntegrityError:  # another daemon stored one of them a moment ago
+        if len(messages) == 1:
+            return [None]
+        return [record(engine, sms, now, modem) for sms in messages]
+    return [None if slot is None else Recorded(
+                ids[values[slot]["dedupe_key"]], values[slot]["dedupe_key"], values[slot]["status"])
+            for slot in slots]
 
 
-def _inbound_row(sms: IncomingSMS, key: str, now: datetime, modem: str) -> InboundMessage:
+def _inbound_values(sms: IncomingSMS, key: str, now: datetime, modem: str) -> dict:
+    """The column values of an InboundMessage row for `sms` (every column but the id)."""
     kind = sender_kind(sms.sender)
     if kind != "person":
         log.warning("SMS from %s sender %r kept for the admin, not answered", kind, sms.sender)
-    return InboundMessage(
-        dedupe_key=key, sender=storable(sms.sender), sender_e164=normalize(sms.sender),
-        text=storable(sms.text), parts=sms.parts, modem=modem,
-        sent_at=to_db(sms.sent_at) if sms.sent_at else None, received_at=to_db(now),
-        status="pending" if kind == "person" else "ignored",
-        note="" if kind == "person" else f"not answered: {kind} sender",
-    )
+    return {
+        "dedupe_key": key, "sender": storable(sms.sender), "sender_e164": normalize(sms.sender),
+        "text": storable(sms.text), "parts": sms.parts, "modem": modem,
+        "sent_at": to_db(sms.sent_at) if sms.sent_at else None, "received_at": to_db(now),
+        "status": "pending" if kind == "person" else "ignored", "processed_at": None,
+        "note": "" if kind == "person" else f"not answered: {kind} sender",
+    }
 
 
 def storable(text: str) -> str:
