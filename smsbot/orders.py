@@ -144,28 +144,32 @@ def stock_problem(line: Line) -> Problem | None:
 
 
 def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime) -> Order:
-    order = Order(code=_unused_code(session), buyer_phone=buyer, status="draft",
+    # The prices first, so the order and its sub-orders are inserted with their totals
+    # (no UPDATE of each right after its INSERT).
+    code = _unused_code(session)
+    priced = [(line, price_for(session, line.product, now)) for line in lines]
+    shop_totals: dict[int, int] = {}
+    for line, price in priced:
+        shop_totals[line.shop.id] = shop_totals.get(line.shop.id, 0) + price * line.qty
+    order = Order(code=code, buyer_phone=buyer, status="draft", total_idr=sum(shop_totals.values()),
                   created_at=to_db(now), expires_at=to_db(now + DRAFT_TTL))
     session.add(order)
     session.flush()
     by_shop: dict[int, SubOrder] = {}
     made: dict[int, tuple[SubOrder, Shop, list[OrderItem]]] = {}
-    for line in lines:
+    for line, price in priced:
         sub = by_shop.get(line.shop.id)
         if sub is None:
             sub = by_shop[line.shop.id] = SubOrder(order_id=order.id, shop_id=line.shop.id,
+                                                   total_idr=shop_totals[line.shop.id],
                                                    created_at=to_db(now), updated_at=to_db(now))
             session.add(sub)
             session.flush()
-        price = price_for(session, line.product, now)
         item = OrderItem(suborder_id=sub.id, product_id=line.product.id,
                          product_code=line.product.code, name=line.product.name,
                          qty=line.qty, unit_price_idr=price)
         session.add(item)
         made.setdefault(sub.id, (sub, line.shop, []))[2].append(item)
-        sub.total_idr += price * line.qty
-    order.total_idr = sum(sub.total_idr for sub in by_shop.values())
-    session.add(order)
     # the invoice that follows reads these back: hand them over instead (see `parts`)
     session.info.setdefault(_FRESH, {})[order.id] = [made[sub_id] for sub_id in sorted(made)]
     return order
