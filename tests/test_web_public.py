@@ -91,6 +91,7 @@ def test_a_search_nobody_serves_suggests_and_is_recorded_like_cari(web, seeded):
     with Session(seeded) as session:
         misses = session.exec(select(SearchMiss).where(SearchMiss.query == "pizza")).all()
     assert [(m.phone, m.text) for m in misses] == [("web", "pizza")]
+    assert '<meta name="robots" content="noindex, nofollow">' in html  # crawlers: no misses
 
 
 def test_a_running_promo_shows_beside_the_normal_price(web, conversation):
