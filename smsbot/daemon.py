@@ -53,6 +53,20 @@ class StepResult:
         return bool(self.received or self.answered or self.sent or self.failed)
 
 
+def install_stop_handlers(stop_event: threading.Event, in_hand: str = "message") -> None:
+    """SIGTERM/SIGINT set `stop_event`: the loop finishes the `in_hand` it holds, then stops.
+    Only the main thread may install signal handlers; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum, _frame):
+        log.info("signal %s: finishing the %s in hand, then stopping", signum, in_hand)
+        stop_event.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 @dataclass
 class Daemon:
     engine: Engine
@@ -250,7 +264,7 @@ class Daemon:
         """Loop until stopped (SIGTERM/SIGINT finish the message in hand, then return).
         Never returns on its own otherwise: modem faults reconnect with backoff, and an
         unexpected error (a locked database) is logged and the loop goes on."""
-        self._install_signal_handlers()
+        install_stop_handlers(self.stop_event)
         log.info("smsbot running on modem %s", self.transport.name)
         busy = False
         errors = 0
@@ -280,13 +294,3 @@ class Daemon:
                 wait = min(wait, max(0.0, self._retry_at - self.monotonic()))
             self.stop_event.wait(wait)
 
-    def _install_signal_handlers(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def stop(signum, _frame):
-            log.info("signal %s: finishing the message in hand, then stopping", signum)
-            self.stop_event.set()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)

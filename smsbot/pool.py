@@ -11,7 +11,6 @@ sent or fired twice. Give every modem a distinct name across daemons (the gammur
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,7 @@ from typing import Callable
 from sqlalchemy.engine import Engine
 
 from .clock import utcnow
-from .daemon import Daemon
+from .daemon import Daemon, install_stop_handlers
 from .grammar import Grammar, load
 from .settings import Settings
 from .transport.base import Transport
@@ -56,7 +55,7 @@ class Pool:
         if len(self.daemons) == 1:
             self.daemons[0].run(until_idle=until_idle)
             return
-        self._install_signal_handlers()
+        install_stop_handlers(self.stop_event, "messages")
         threads = [threading.Thread(target=self._run_one, args=(daemon, until_idle),
                                     name=f"modem-{daemon.transport.name}", daemon=True)
                    for daemon in self.daemons]
@@ -82,13 +81,3 @@ class Pool:
         return all(not t.is_alive() for t in threading.enumerate()
                    if t.name.startswith("modem-") and t.name != f"modem-{me.transport.name}")
 
-    def _install_signal_handlers(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def stop(signum, _frame):
-            log.info("signal %s: finishing the messages in hand, then stopping", signum)
-            self.stop_event.set()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
