@@ -18,7 +18,7 @@ from .security import User, checked_form, require_user
 
 
 def visible(user: User, ticket: Complaint | None) -> bool:
-    return ticket is not None and (user.is_admin or ticket.shop_id in user.shop_ids)
+    return ticket is not None and user.may_see_shop(ticket.shop_id)
 
 
 async def complaint_list(request: Request):

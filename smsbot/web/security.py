@@ -71,14 +71,6 @@ def require_admin(request: Request) -> User:
     return user
 
 
-def require_shop(request: Request, shop_id: int) -> User:
-    """A 404 rather than a 403 for another seller's shop: do not confirm that it exists."""
-    user = require_user(request)
-    if not user.may_see_shop(shop_id):
-        raise HTTPException(status_code=404)
-    return user
-
-
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:
