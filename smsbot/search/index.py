@@ -46,7 +46,7 @@ class Index:
         self.stamp = stamp
         # shops: id, code, name, address, kelurahan, lat, lon, hours
         self.shop_ids = [s[0] for s in shops]
-        shop_pos = {s[0]: i for i, s in enumerate(shops)}
+        self.shop_position = shop_pos = {s[0]: i for i, s in enumerate(shops)}  # id -> position
         self.shop_codes = [s[1] for s in shops]
         self.shop_names = [s[2] for s in shops]
         self.shop_address = [s[3] or "" for s in shops]

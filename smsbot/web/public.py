@@ -62,10 +62,10 @@ def _search(engine, text: str, now) -> dict:
             return {"empty": False, "results": [],
                     "suggestions": index.suggest(query.words + query.optional)}
         priced = cari.decorate(session, rows, now)
-        shop_codes = {index.shop_ids[i]: code for i, code in enumerate(index.shop_codes)}
+        codes = index.shop_codes
         results = [{"code": row.code, "name": row.name, "price": row.price, "promo": shown.price
                     if shown.price < row.price else None, "in_stock": row.in_stock,
-                    "shop": row.shop, "shop_code": shop_codes.get(row.shop_id, ""),
+                    "shop": row.shop, "shop_code": codes[index.shop_position[row.shop_id]],
                     "rating": shown.rating}
                    for row, shown in zip(rows, priced)]
         return {"empty": False, "results": results, "suggestions": []}
