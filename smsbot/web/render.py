@@ -31,7 +31,8 @@ TEMPLATES.env.filters["local_time"] = local_time
 def page(request: Request, name: str, status_code: int = 200, **context):
     """Render `name` with the request, the logged-in user (or None), the web config and a
     CSRF token for forms."""
-    context.setdefault("user", current_user(request))
+    if "user" not in context:  # dashboard pages pass the user they already loaded
+        context["user"] = current_user(request)
     context["config"] = request.app.state.config
     context["csrf"] = csrf_token(request)
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
