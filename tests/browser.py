@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+
+from smsbot.web.background import BackgroundServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -55,32 +54,13 @@ def screenshot(tab, name: str) -> Path:
     return path
 
 
-class LiveServer:
-    """The ASGI app served by uvicorn on a free localhost port, in a thread."""
+class LiveServer(BackgroundServer):
+    """The ASGI app on a free localhost port, served by the demo's own background server;
+    `url` has no trailing slash (tests append paths)."""
 
     def __init__(self, app):
-        import uvicorn
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
+        super().__init__(app, port=0)
+        self.url = self.url.rstrip("/")
 
 
 @pytest.fixture
