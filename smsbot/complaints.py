@@ -53,6 +53,8 @@ def categorize(text: str, grammar: Grammar | None = None) -> str:
         score = 0
         for word in spec.get("words", []):
             word = word.lower()
+            if word not in joined:  # most words: not even a substring, so scored 0
+                continue
             if " " in word:
                 score += joined.count(f" {word} ")
             elif len(word) >= 4:

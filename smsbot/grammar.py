@@ -41,8 +41,10 @@ class Grammar:
         return self.replies[DEFAULT_LANGUAGE][key]
 
     def render(self, key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
-        values.setdefault("menu", self.menu(lang))
-        return self.template(key, lang).format_map(_Values(values))
+        template = self.template(key, lang)
+        if "menu" not in values and "{menu" in template:  # built only where it is used
+            values["menu"] = self.menu(lang)
+        return template.format_map(_Values(values))
 
     def menu(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The short keyword list of the help SMS. A keyword without [menu], or whose menu

@@ -35,6 +35,8 @@ _REPLACEMENTS = {
 def to_gsm7(text: str) -> str:
     """Return `text` using only GSM-7 characters: transliterate what has an equivalent,
     drop emoji and invisible characters, and turn anything else into '?'."""
+    if GSM7.issuperset(text):  # nearly every reply: nothing to change
+        return text
     out: list[str] = []
     for ch in text:
         if ch in GSM7:
@@ -64,7 +66,9 @@ _ASCII_GSM7 = frozenset(ch for ch in GSM7 if ch.isascii())
 
 def septets(text: str) -> int:
     """Length in septets (extension characters count double)."""
-    return sum(2 if ch in EXTENSION else 1 for ch in text)
+    if EXTENSION.isdisjoint(text):
+        return len(text)
+    return len(text) + sum(text.count(ch) for ch in EXTENSION)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from .models import Product, Shop
@@ -78,7 +78,20 @@ class _Catalog:
         self.uses = _uses(shops)
         self.product_names = [(frozenset(_name_tokens(p.name)), p.shop_id) for p in products]
         self.names = {name for name, _shop in self.product_names} - {frozenset()}
+        self.parts = frozenset().union(*self.names)  # every word of a product name, once
+        self._long_parts = sorted(part for part in self.parts if len(part) >= 4)
         self._covered: dict[frozenset, bool] = {}
+
+    def parts_said(self, words: list[str]) -> set[str]:
+        """The product-name words that some word of the text is (`_same`: equal, or for
+        words of 4+ letters a close spelling), compared in rapidfuzz's C loop."""
+        said = set(self.parts.intersection(words))
+        for word in set(words):
+            if len(word) >= 4:
+                said.update(part for part, _score, _i in process.extract(
+                    word, self._long_parts, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN,
+                    limit=None))
+        return said
 
     def covered(self, name: frozenset) -> bool:
         """Some longer product name contains `name` (see _covers)."""
@@ -166,9 +179,10 @@ def _follows(words: list[str], before: str, word: str) -> bool:
 
 
 def _by_product_name(words, shops, products, catalog) -> set[int]:
+    said = catalog.parts_said(words)
     matched: dict[frozenset, set[int]] = {}
     for name, shop_id in catalog.product_names:
-        if name and all(any(_same(part, w) for w in words) for part in name):
+        if name and name <= said:  # every part of the name typed (allowing slips)
             matched.setdefault(name, set()).add(shop_id)
     longest = max(map(len, matched), default=0)
     found: set[int] = set()
