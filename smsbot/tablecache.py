@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session as OrmSession
 T = TypeVar("T")
 
 _WROTE = "smsbot.tablecache.wrote"  # session.info: tables this transaction wrote
+_MEMO = "smsbot.tablecache.stamps"  # session.info: {tables: stamp} read in this transaction
 _CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {key: (stamp, value)}
 _STAMPS: dict[tuple, object] = {}
 _LOCK = threading.Lock()
@@ -34,7 +35,8 @@ def cached(session, tables: tuple[str, ...], build: Callable[[object], T], key: 
         session.flush()  # what the query's autoflush would have done: our own rows first
     if session.info.get(_WROTE, set()).intersection(tables):
         return build(session)
-    stamp = tuple(session.connection().execute(_stamp_query(tables)).one())
+    stamp = stamp_once(session, tables,
+                       lambda: tuple(session.connection().execute(_stamp_query(tables)).one()))
     engine = session.get_bind().engine
     with _LOCK:
         cache = _CACHES.setdefault(engine, {})
@@ -45,6 +47,26 @@ def cached(session, tables: tuple[str, ...], build: Callable[[object], T], key: 
     value = build(session)
     cache[slot] = (stamp, value)
     return value
+
+
+def stamp_once(session, tables: tuple[str, ...], read: Callable[[], tuple]) -> tuple:
+    """`read()` (a stamp query on `tables`) once per transaction: a batch of SMS asks for
+    the same stamps dozens of times. Dropped when the transaction ends and when this
+    session writes one of `tables`, so it is never older than the transaction's start:
+    a change committed elsewhere meanwhile is seen from the next transaction (batch) on."""
+    memo = session.info.setdefault(_MEMO, {})
+    stamp = memo.get(tables)
+    if stamp is None:
+        stamp = memo[tables] = read()
+    return stamp
+
+
+def forget_stamps(session, table: str) -> None:
+    """This session changed `table` (bulk SQL): its memoised stamps over it are void."""
+    memo = session.info.get(_MEMO)
+    if memo:
+        for tables in [t for t in memo if table in t]:
+            del memo[tables]
 
 
 def pending_in(session, tables) -> bool:
@@ -79,9 +101,14 @@ def _note_writes(session, _flush_context) -> None:
         name = getattr(obj, "__tablename__", None)
         if name:
             session.info.setdefault(_WROTE, set()).add(name)
+            forget_stamps(session, name)
 
 
 @event.listens_for(OrmSession, "after_commit")
 @event.listens_for(OrmSession, "after_rollback")
-def _transaction_over(session) -> None:
+def _transaction_over(session, *_previous) -> None:
     session.info.pop(_WROTE, None)
+    session.info.pop(_MEMO, None)
+
+
+event.listen(OrmSession, "after_soft_rollback", _transaction_over)

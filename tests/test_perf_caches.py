@@ -72,3 +72,30 @@ def test_state_rows_are_read_once_and_kept_in_step_within_a_transaction(seeded):
         assert state.get(session, phone, "b", NOW) is None
         session.rollback()  # the delete is undone, and the memory forgotten
         assert state.get(session, phone, "b", NOW) == {"n": 2}
+
+
+def test_stamps_are_read_once_per_transaction_and_renewed_by_its_own_catalog_writes(seeded):
+    from sqlalchemy import event
+
+    from smsbot.search import version
+
+    statements = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    event.listen(seeded, "before_cursor_execute", note)
+    try:
+        with Session(seeded) as session:
+            first = version.stamp(session)
+            assert version.stamp(session) == first
+            assert sum("catalogversion" in s for s in statements) == 1
+            shop = session.exec(select(Shop)).first()
+            session.add(Product(code="ZZ01", code_key="ZZ01", shop_id=shop.id, name="Galamai baru",
+                                category="galamai", price_idr=10000, stock=3))
+            session.flush()  # bumps the catalog version in this transaction
+            assert version.stamp(session) != first
+            session.rollback()
+            assert version.stamp(session) == first  # the rolled-back bump is gone
+    finally:
+        event.remove(seeded, "before_cursor_execute", note)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import event, insert, text, update
 from sqlalchemy.orm import Session as OrmSession
 
+from .. import tablecache
 from ..clock import utcnow
 from ..models import CatalogVersion, Product, Shop
 
@@ -18,6 +19,7 @@ from ..models import CatalogVersion, Product, Shop
 def catalog_changed(session) -> None:
     """Mark the catalog as changed (call after bulk SQL on products or shops)."""
     _bump(session.connection())
+    tablecache.forget_stamps(session, "catalogversion")
 
 
 def _bump(connection) -> None:
@@ -28,11 +30,16 @@ def _bump(connection) -> None:
         connection.execute(insert(table).values(id=1, version=1, updated_at=utcnow()))
 
 
+_STAMP = text("SELECT (SELECT version FROM catalogversion WHERE id = 1),"
+              " (SELECT max(id) FROM product), (SELECT max(id) FROM shop)")
+_TABLES = ("catalogversion", "product", "shop")
+
+
 def stamp(session) -> tuple:
-    """(version, newest product id, newest shop id): equal stamps, same catalog."""
-    return tuple(session.connection().execute(text(
-        "SELECT (SELECT version FROM catalogversion WHERE id = 1),"
-        " (SELECT max(id) FROM product), (SELECT max(id) FROM shop)")).one())
+    """(version, newest product id, newest shop id): equal stamps, same catalog. Read once
+    per transaction (tablecache.stamp_once); this session's own catalog writes renew it."""
+    return tablecache.stamp_once(
+        session, _TABLES, lambda: tuple(session.connection().execute(_STAMP).one()))
 
 
 @event.listens_for(OrmSession, "after_flush")
@@ -40,4 +47,5 @@ def _after_flush(session, _flush_context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, (Product, Shop)):
             _bump(session.connection())
+            tablecache.forget_stamps(session, "catalogversion")
             return
