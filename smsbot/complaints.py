@@ -10,7 +10,10 @@ so it survives restarts and a daemon that was down when it came due.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import chain
 
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from . import contacts, grammar as grammar_module
@@ -68,8 +71,39 @@ def categorize(text: str, grammar: Grammar | None = None) -> str:
 
 # -- parties -------------------------------------------------------------------------------
 def admin_phones(session: Session) -> list[str]:
-    return list(session.exec(select(Contact.phone).where(Contact.role == "admin")
-                             .order_by(Contact.phone)).all())
+    """The admins' numbers, read once per transaction (every complaint asks); a flush of
+    this session that adds, removes or changes an admin reads them again."""
+    if any(isinstance(obj, Contact) for obj in chain(session.new, session.dirty, session.deleted)):
+        session.flush()  # what the query's autoflush did: pending role changes first
+    phones = session.info.get(_ADMINS)
+    if phones is None:
+        phones = session.info[_ADMINS] = tuple(session.exec(
+            select(Contact.phone).where(Contact.role == "admin").order_by(Contact.phone)).all())
+    return list(phones)
+
+
+_ADMINS = "smsbot.complaints.admins"  # session.info: admin phones read in this transaction
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _admins_changed(session, _flush_context) -> None:
+    if _ADMINS not in session.info:
+        return
+    changed = (obj for obj in session.dirty if isinstance(obj, Contact)
+               and inspect(obj).attrs.role.history.has_changes())
+    added_or_gone = (obj for obj in chain(session.new, session.deleted)
+                     if isinstance(obj, Contact) and obj.role == "admin")
+    if any(changed) or any(added_or_gone):
+        session.info.pop(_ADMINS, None)
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_admins(session, *_previous) -> None:
+    session.info.pop(_ADMINS, None)
+
+
+event.listen(OrmSession, "after_soft_rollback", _forget_admins)
 
 
 def language_of(session: Session, phone: str) -> str:

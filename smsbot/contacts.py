@@ -7,6 +7,8 @@ import hmac
 import os
 from datetime import datetime
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from .clock import to_db
@@ -16,13 +18,17 @@ ROLES = ("buyer", "seller", "admin")
 
 
 def find(session: Session, phone: str) -> Contact | None:
-    preloaded = session.info.get(_PRELOADED, {})
-    known = preloaded.get(phone, _UNKNOWN)
+    """The contact of `phone`; each phone is looked up once per transaction (a complaint
+    asks for the shop's and each admin's language, a batch for every sender's role)."""
+    known_phones = session.info.setdefault(_PRELOADED, {})
+    known = known_phones.get(phone, _UNKNOWN)
     if known is None:
-        return None  # preloaded and absent: nobody else adds contacts in this transaction
+        return None  # looked up and absent: only get_or_create adds contacts
     if known is not _UNKNOWN and known in session:
         return known
-    return session.exec(select(Contact).where(Contact.phone == phone)).first()
+    contact = session.exec(select(Contact).where(Contact.phone == phone)).first()
+    known_phones[phone] = contact
+    return contact
 
 
 def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
@@ -46,8 +52,18 @@ def preload(session: Session, phones) -> None:
             cache[contact.phone] = contact
 
 
-_PRELOADED = "smsbot.contacts"
+_PRELOADED = "smsbot.contacts"  # session.info: {phone: Contact | None} in this transaction
 _UNKNOWN = object()
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _forget(session, *_previous) -> None:
+    """Another transaction may add or change contacts: look them up again."""
+    session.info.pop(_PRELOADED, None)
+
+
+event.listen(OrmSession, "after_soft_rollback", _forget)
 
 
 def upsert(session: Session, phone: str, now: datetime, *, role: str | None = None,
