@@ -12,17 +12,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import chain
 
-from sqlalchemy import event, inspect
+from sqlalchemy import bindparam, event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
-from . import contacts, grammar as grammar_module
+from . import contacts, grammar as grammar_module, tablecache
 from .clock import from_db, to_db
 from .codes import new_code
 from .context import Context, Reply
 from .grammar import Grammar
 from .models import Complaint, ComplaintMessage, Contact, Order, Shop, SubOrder
 from .phones import local_form
+from .rows import insert_now
 from .shop_match import infer_shop, tokens
 
 TICKET_LENGTH = 4
@@ -128,7 +129,11 @@ def find_ticket(session: Session, code: str) -> Complaint | None:
     code = code.upper()
     if len(code) != TICKET_LENGTH or not code.startswith(TICKET_PREFIX):
         return None
-    return session.exec(select(Complaint).where(Complaint.code == code)).first()
+    with tablecache.reading(session, ("complaint",)):
+        return session.exec(_BY_CODE, params={"code": code}).first()
+
+
+_BY_CODE = select(Complaint).where(Complaint.code == bindparam("code"))
 
 
 def _new_ticket_code(session: Session) -> str:
@@ -174,8 +179,7 @@ def open_ticket(ctx: Context, text: str, order: Order | None = None) -> Complain
                        shop_id=shop.id if shop else None, order_id=order.id if order else None,
                        category=categorize(text, ctx.grammar), text=text,
                        created_at=to_db(ctx.now))
-    session.add(ticket)
-    session.flush()
+    insert_now(session, ticket)  # its id now; the batch's pending rows wait
     session.add(ComplaintMessage(complaint_id=ticket.id, sender_phone=ctx.sender, role="buyer",
                                  text=text, created_at=to_db(ctx.now)))
     order_note = f" {order.code}" if order else ""

@@ -19,10 +19,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, update
+from sqlalchemy import bindparam, event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
+from . import tablecache
+from .rows import insert_now
 from .catalog import product_by_code
 from .clock import from_db, to_db
 from .codes import ORDER_CODE_ALPHABET, ORDER_CODE_LENGTH, new_code
@@ -153,8 +155,7 @@ def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime)
         shop_totals[line.shop.id] = shop_totals.get(line.shop.id, 0) + price * line.qty
     order = Order(code=code, buyer_phone=buyer, status="draft", total_idr=sum(shop_totals.values()),
                   created_at=to_db(now), expires_at=to_db(now + DRAFT_TTL))
-    session.add(order)
-    session.flush()
+    insert_now(session, order)  # its id now; the batch's pending rows wait
     by_shop: dict[int, SubOrder] = {}
     made: dict[int, tuple[SubOrder, Shop, list[OrderItem]]] = {}
     for line, price in priced:
@@ -163,8 +164,7 @@ def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime)
             sub = by_shop[line.shop.id] = SubOrder(order_id=order.id, shop_id=line.shop.id,
                                                    total_idr=shop_totals[line.shop.id],
                                                    created_at=to_db(now), updated_at=to_db(now))
-            session.add(sub)
-            session.flush()
+            insert_now(session, sub)
         item = OrderItem(suborder_id=sub.id, product_id=line.product.id,
                          product_code=line.product.code, name=line.product.name,
                          qty=line.qty, unit_price_idr=price)
@@ -175,11 +175,15 @@ def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime)
     return order
 
 
+_CODE_TAKEN = select(Order.id).where(Order.code == bindparam("code"))
+
+
 def _unused_code(session: Session) -> str:
-    while True:
-        code = new_code()
-        if not session.exec(select(Order.id).where(Order.code == code)).first():
-            return code
+    with tablecache.reading(session, ("order",)):
+        while True:
+            code = new_code()
+            if not session.exec(_CODE_TAKEN, params={"code": code}).first():
+                return code
 
 
 # An order created in this transaction: {order id: [(sub-order, shop, items)]} in id order,

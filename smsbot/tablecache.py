@@ -14,6 +14,7 @@ Caches are per engine (per database), shared by the threads of a modem pool.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 import weakref
 from itertools import chain
 from typing import Callable, TypeVar
@@ -67,6 +68,17 @@ def forget_stamps(session, table: str) -> None:
     if memo:
         for tables in [t for t in memo if table in t]:
             del memo[tables]
+
+
+@contextmanager
+def reading(session, tables: tuple[str, ...]):
+    """Queries that read only `tables`: the session flushes first only when it holds
+    unflushed changes to them, not for every pending row of a batch (each flush of a few
+    rows costs more than one flush of many)."""
+    if pending_in(session, tables):
+        session.flush()
+    with session.no_autoflush:
+        yield
 
 
 def pending_in(session, tables) -> bool:

@@ -120,3 +120,25 @@ def test_admins_and_contacts_are_read_once_per_transaction_and_a_new_admin_count
     with Session(seeded) as session:
         assert "+6281299990002" in complaints.admin_phones(session)
         assert contacts.find(session, "+6281299990002").role == "admin"
+
+
+def test_insert_now_writes_one_row_and_later_changes_to_it_are_saved(seeded):
+    from sqlalchemy import inspect
+
+    from smsbot import contacts
+    from smsbot.models import Order
+    from smsbot.rows import insert_now
+
+    with Session(seeded) as session:
+        waiting = contacts.get_or_create(session, "+6281299990003", NOW)
+        order = insert_now(session, Order(code="QQ77QQ", buyer_phone="+6281299990003",
+                                          created_at=to_db(NOW)))
+        assert order.id is not None and inspect(order).persistent
+        assert inspect(waiting).pending  # the batch's other rows were not flushed for it
+        order.status = "confirmed"  # tracked like any loaded row
+        order_id = order.id
+        session.commit()
+    with Session(seeded) as session:
+        again = session.exec(select(Order).where(Order.code == "QQ77QQ")).one()
+        assert (again.id, again.status) == (order_id, "confirmed")
+        assert contacts.find(session, "+6281299990003") is not None

@@ -1,0 +1,38 @@
+"""Write one ORM row at once, without flushing the rest of the session.
+
+A handler that needs a new row's id (an order for its sub-orders, a ticket for its first
+message) used to `session.flush()`, which also wrote every row the batch had pending (each
+new sender's contact, conversation states ...) a few at a time. `insert_now` writes only
+this row with one Core INSERT and attaches the object as persistent; the batch's other
+rows go out together at its next flush, a statement per table instead of one per row.
+
+The ORM's after-flush listeners do not see these INSERTs (tablecache's list of tables a
+transaction wrote, the catalog version): use it only for tables they do not watch.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import insert
+from sqlalchemy.orm import make_transient_to_detached
+
+T = TypeVar("T")
+
+_INSERTS: dict = {}
+
+
+def insert_now(session, obj: T) -> T:
+    """INSERT `obj` (a new SQLModel row without an id) now; it comes back with its id,
+    persistent in `session` as if loaded."""
+    table = type(obj).__table__
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table)
+    values = {column.key: getattr(obj, column.key) for column in table.columns
+              if not column.primary_key}
+    result = session.connection().execute(statement, values)
+    obj.id = result.inserted_primary_key[0]
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
