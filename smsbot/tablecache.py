@@ -26,6 +26,7 @@ T = TypeVar("T")
 
 _WROTE = "smsbot.tablecache.wrote"  # session.info: tables this transaction wrote
 _MEMO = "smsbot.tablecache.stamps"  # session.info: {tables: stamp} read in this transaction
+_ADDED = "smsbot.tablecache.added"  # session.info: tables of the rows added since the last flush
 _CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {key: (stamp, value)}
 _STAMPS: dict[tuple, object] = {}
 _LOCK = threading.Lock()
@@ -84,8 +85,11 @@ def reading(session, tables: tuple[str, ...]):
 def pending_in(session, tables) -> bool:
     """The session holds unflushed changes to one of `tables` (other pending rows are left
     for the next flush: a flush per look-up was most of a cached look-up's cost)."""
-    return any(getattr(obj, "__tablename__", None) in tables
-               for obj in chain(session.new, session.dirty, session.deleted))
+    added = session.info.get(_ADDED)  # new rows by table, noted as they are added:
+    if added and not added.isdisjoint(tables):  # a batch holds dozens, asked about often
+        return True
+    return any(getattr(type(obj), "__tablename__", None) in tables
+               for obj in chain(session.dirty, session.deleted))
 
 
 def tables_written(session) -> set[str]:
@@ -116,11 +120,22 @@ def _note_writes(session, _flush_context) -> None:
             forget_stamps(session, name)
 
 
+@event.listens_for(OrmSession, "transient_to_pending")
+def _note_added(session, instance) -> None:
+    session.info.setdefault(_ADDED, set()).add(getattr(type(instance), "__tablename__", None))
+
+
+@event.listens_for(OrmSession, "after_flush_postexec")
+def _added_written(session, _flush_context) -> None:
+    session.info.pop(_ADDED, None)
+
+
 @event.listens_for(OrmSession, "after_commit")
 @event.listens_for(OrmSession, "after_rollback")
 def _transaction_over(session, *_previous) -> None:
     session.info.pop(_WROTE, None)
     session.info.pop(_MEMO, None)
+    session.info.pop(_ADDED, None)
 
 
 event.listen(OrmSession, "after_soft_rollback", _transaction_over)
