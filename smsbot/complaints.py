@@ -134,13 +134,15 @@ def find_ticket(session: Session, code: str) -> Complaint | None:
 
 
 _BY_CODE = select(Complaint).where(Complaint.code == bindparam("code"))
+_CODE_TAKEN = select(Complaint.id).where(Complaint.code == bindparam("code"))
 
 
 def _new_ticket_code(session: Session) -> str:
-    for _ in range(50):
-        code = new_code(TICKET_LENGTH, prefix=TICKET_PREFIX)
-        if find_ticket(session, code) is None:
-            return code
+    with tablecache.reading(session, ("complaint",)):
+        for _ in range(50):
+            code = new_code(TICKET_LENGTH, prefix=TICKET_PREFIX)
+            if session.exec(_CODE_TAKEN, params={"code": code}).first() is None:
+                return code
     raise RuntimeError("no free complaint ticket number")
 
 
