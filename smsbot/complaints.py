@@ -74,7 +74,7 @@ def categorize(text: str, grammar: Grammar | None = None) -> str:
 def admin_phones(session: Session) -> list[str]:
     """The admins' numbers, read once per transaction (every complaint asks); a flush of
     this session that adds, removes or changes an admin reads them again."""
-    if any(isinstance(obj, Contact) for obj in chain(session.new, session.dirty, session.deleted)):
+    if _admin_change_pending(session):
         session.flush()  # what the query's autoflush did: pending role changes first
     phones = session.info.get(_ADMINS)
     if phones is None:
@@ -86,15 +86,19 @@ def admin_phones(session: Session) -> list[str]:
 _ADMINS = "smsbot.complaints.admins"  # session.info: admin phones read in this transaction
 
 
-@event.listens_for(OrmSession, "after_flush")
-def _admins_changed(session, _flush_context) -> None:
-    if _ADMINS not in session.info:
-        return
+def _admin_change_pending(session) -> bool:
+    """An admin added or removed, or a contact's role changed, in `session` (new senders,
+    added as buyers by every batch, are not)."""
     changed = (obj for obj in session.dirty if isinstance(obj, Contact)
                and inspect(obj).attrs.role.history.has_changes())
     added_or_gone = (obj for obj in chain(session.new, session.deleted)
                      if isinstance(obj, Contact) and obj.role == "admin")
-    if any(changed) or any(added_or_gone):
+    return any(changed) or any(added_or_gone)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _admins_changed(session, _flush_context) -> None:
+    if _ADMINS in session.info and _admin_change_pending(session):
         session.info.pop(_ADMINS, None)
 
 
