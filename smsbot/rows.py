@@ -4,7 +4,8 @@ A handler that needs a new row's id (an order for its sub-orders, a ticket for i
 message) used to `session.flush()`, which also wrote every row the batch had pending (each
 new sender's contact, conversation states ...) a few at a time. `insert_now` writes only
 this row with one Core INSERT and attaches the object as persistent; the batch's other
-rows go out together at its next flush, a statement per table instead of one per row.
+rows go out together at its next flush (one flush of many rows costs far less per row than
+many flushes of a few).
 
 The ORM's after-flush listeners do not see these INSERTs (tablecache's list of tables a
 transaction wrote, the catalog version): use it only for tables they do not watch.
