@@ -83,7 +83,8 @@ def admin_phones(session: Session) -> list[str]:
     return list(phones)
 
 
-_ADMINS = "smsbot.complaints.admins"  # session.info: admin phones read in this transaction
+# session.info: admin phones read in this transaction
+_ADMINS = tablecache.per_transaction("smsbot.complaints.admins")
 
 
 def _admin_change_pending(session) -> bool:
@@ -100,15 +101,6 @@ def _admin_change_pending(session) -> bool:
 def _admins_changed(session, _flush_context) -> None:
     if _ADMINS in session.info and _admin_change_pending(session):
         session.info.pop(_ADMINS, None)
-
-
-@event.listens_for(OrmSession, "after_commit")
-@event.listens_for(OrmSession, "after_rollback")
-def _forget_admins(session, *_previous) -> None:
-    session.info.pop(_ADMINS, None)
-
-
-event.listen(OrmSession, "after_soft_rollback", _forget_admins)
 
 
 def language_of(session: Session, phone: str) -> str:

@@ -7,10 +7,9 @@ import hmac
 import os
 from datetime import datetime
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
+from . import tablecache
 from .clock import to_db
 from .models import Contact
 
@@ -52,18 +51,9 @@ def preload(session: Session, phones) -> None:
             cache[contact.phone] = contact
 
 
-_PRELOADED = "smsbot.contacts"  # session.info: {phone: Contact | None} in this transaction
+# session.info: {phone: Contact | None} looked up in this transaction
+_PRELOADED = tablecache.per_transaction("smsbot.contacts")
 _UNKNOWN = object()
-
-
-@event.listens_for(OrmSession, "after_commit")
-@event.listens_for(OrmSession, "after_rollback")
-def _forget(session, *_previous) -> None:
-    """Another transaction may add or change contacts: look them up again."""
-    session.info.pop(_PRELOADED, None)
-
-
-event.listen(OrmSession, "after_soft_rollback", _forget)
 
 
 def upsert(session: Session, phone: str, now: datetime, *, role: str | None = None,

@@ -19,17 +19,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, event, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from . import tablecache
-from .rows import insert_now
 from .catalog import product_by_code
 from .clock import from_db, to_db
 from .codes import ORDER_CODE_ALPHABET, ORDER_CODE_LENGTH, new_code
 from .models import Order, OrderItem, Product, Shop, SubOrder
 from .promos import cached_promo_price
+from .rows import insert_now
 
 MAX_QTY = 100  # per product line
 MAX_LINES = 8  # products per order: the invoice must fit 2 SMS
@@ -188,15 +187,7 @@ def _unused_code(session: Session) -> str:
 
 # An order created in this transaction: {order id: [(sub-order, shop, items)]} in id order,
 # what `parts` and `items` would read back. Forgotten when the transaction ends.
-_FRESH = "smsbot.orders.fresh"
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _forget_fresh(session, *_previous) -> None:
-    session.info.pop(_FRESH, None)
-
-
-event.listen(OrmSession, "after_soft_rollback", _forget_fresh)
+_FRESH = tablecache.per_transaction("smsbot.orders.fresh")
 
 
 # -- look-ups ------------------------------------------------------------------------------

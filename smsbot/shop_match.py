@@ -18,7 +18,6 @@ only when it points at exactly one shop (two rendang shops named = not clear = a
 from __future__ import annotations
 
 import re
-import weakref
 from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
@@ -26,6 +25,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
+from . import tablecache
 from .models import Product, Shop
 from .search import version
 
@@ -101,29 +101,19 @@ class _Catalog:
         return known
 
 
-_CATALOGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> (stamp, _Catalog)
-
-
 def _catalog(session: Session) -> _Catalog:
-    from . import tablecache
+    """Kept per database until the catalog version changes (smsbot.tablecache); a session
+    that changed shops or products itself builds its own."""
+    return tablecache.cached(session, ("shop", "product"), _load_catalog, stamp=version.stamp)
 
-    if tablecache.pending_in(session, ("shop", "product")):
-        session.flush()  # what the queries' autoflush did
-    wrote = bool(tablecache.tables_written(session) & {"shop", "product"})
-    stamp = None if wrote else version.stamp(session)
-    engine = session.get_bind().engine
-    hit = _CATALOGS.get(engine)
-    if stamp is not None and hit is not None and hit[0] == stamp:
-        return hit[1]
+
+def _load_catalog(session: Session) -> _Catalog:
     shops = [_Shop(*row) for row in session.exec(
         select(Shop.id, Shop.code_key, Shop.name).where(Shop.active == True)).all()]  # noqa: E712
     products = [_Product(*row) for row in session.exec(
         select(Product.shop_id, Product.code_key, Product.name, Product.category)
         .where(Product.active == True)).all()]  # noqa: E712
-    catalog = _Catalog(shops, products)
-    if stamp is not None:  # never keep what this session changed and has not committed
-        _CATALOGS[engine] = (stamp, catalog)
-    return catalog
+    return _Catalog(shops, products)
 
 
 def infer_shop(session: Session, text: str, among: list[int] | None = None) -> Shop | None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
+from . import tablecache
 from .clock import to_db
 from .models import ConversationState
 
@@ -81,12 +81,4 @@ def _remember(known: dict, phones: list[str], rows) -> None:
         known[row.phone].setdefault(row.key, row)  # the oldest, if a key was stored twice
 
 
-_KNOWN = "smsbot.state"  # session.info: {phone: {key: row}} read in this transaction
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _forget(session, *_previous) -> None:
-    session.info.pop(_KNOWN, None)
-
-
-event.listen(OrmSession, "after_soft_rollback", _forget)  # also a savepoint's
+_KNOWN = tablecache.per_transaction("smsbot.state")  # session.info: {phone: {key: row}}

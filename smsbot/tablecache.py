@@ -27,28 +27,36 @@ T = TypeVar("T")
 _WROTE = "smsbot.tablecache.wrote"  # session.info: tables this transaction wrote
 _MEMO = "smsbot.tablecache.stamps"  # session.info: {tables: stamp} read in this transaction
 _ADDED = "smsbot.tablecache.added"  # session.info: tables of the rows added since the last flush
+_PER_TRANSACTION = {_WROTE, _MEMO, _ADDED}  # session.info keys dropped when a transaction ends
 _CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {key: (stamp, value)}
 _STAMPS: dict[tuple, object] = {}
 _LOCK = threading.Lock()
 
 
-def cached(session, tables: tuple[str, ...], build: Callable[[object], T], key: object = None) -> T:
-    if pending_in(session, tables):
-        session.flush()  # what the query's autoflush would have done: our own rows first
+def cached(session, tables: tuple[str, ...], build: Callable[[object], T], key: object = None,
+           stamp: Callable[[object], tuple] | None = None) -> T:
+    """`build(session)`, kept per database until `tables` change. `stamp(session)` tells
+    when they did; by default their newest id and row count (rows only ever added)."""
+    flush_pending(session, tables)  # what the query's autoflush would have done
     if session.info.get(_WROTE, set()).intersection(tables):
         return build(session)
-    stamp = stamp_once(session, tables,
-                       lambda: tuple(session.connection().execute(_stamp_query(tables)).one()))
+    current = stamp(session) if stamp else _row_stamp(session, tables)
     engine = session.get_bind().engine
     with _LOCK:
         cache = _CACHES.setdefault(engine, {})
     slot = (tables, key or build)
     hit = cache.get(slot)
-    if hit is not None and hit[0] == stamp:
+    if hit is not None and hit[0] == current:
         return hit[1]
     value = build(session)
-    cache[slot] = (stamp, value)
+    cache[slot] = (current, value)
     return value
+
+
+def _row_stamp(session, tables: tuple[str, ...]) -> tuple:
+    """Each table's newest id and row count, one query for all (once per transaction)."""
+    return stamp_once(session, tables,
+                      lambda: tuple(session.connection().execute(_stamp_query(tables)).one()))
 
 
 def stamp_once(session, tables: tuple[str, ...], read: Callable[[], tuple]) -> tuple:
@@ -76,10 +84,24 @@ def reading(session, tables: tuple[str, ...]):
     """Queries that read only `tables`: the session flushes first only when it holds
     unflushed changes to them, not for every pending row of a batch (each flush of a few
     rows costs more than one flush of many)."""
-    if pending_in(session, tables):
-        session.flush()
+    flush_pending(session, tables)
     with session.no_autoflush:
         yield
+
+
+def flush_pending(session, tables: tuple[str, ...]) -> None:
+    """Flush only if the session holds unflushed changes to `tables` (what a query's
+    autoflush would do for a query on them, without writing the batch's other rows)."""
+    if pending_in(session, tables):
+        session.flush()
+
+
+def per_transaction(key: str) -> str:
+    """Make `key` a session.info entry that remembers one transaction only: it is dropped
+    at commit and at rollback (a savepoint's too), when other transactions may have
+    changed what it holds. Returns `key`."""
+    _PER_TRANSACTION.add(key)
+    return key
 
 
 def pending_in(session, tables) -> bool:
@@ -90,11 +112,6 @@ def pending_in(session, tables) -> bool:
         return True
     return any(getattr(type(obj), "__tablename__", None) in tables
                for obj in chain(session.dirty, session.deleted))
-
-
-def tables_written(session) -> set[str]:
-    """The tables this session's open transaction has written through the ORM."""
-    return session.info.get(_WROTE, set())
 
 
 def _stamp_query(tables: tuple[str, ...]):
@@ -133,9 +150,8 @@ def _added_written(session, _flush_context) -> None:
 @event.listens_for(OrmSession, "after_commit")
 @event.listens_for(OrmSession, "after_rollback")
 def _transaction_over(session, *_previous) -> None:
-    session.info.pop(_WROTE, None)
-    session.info.pop(_MEMO, None)
-    session.info.pop(_ADDED, None)
+    for key in _PER_TRANSACTION:
+        session.info.pop(key, None)
 
 
 event.listen(OrmSession, "after_soft_rollback", _transaction_over)
