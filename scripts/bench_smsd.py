@@ -1,0 +1,121 @@
+"""The peer of scripts/bench_pipeline.py: Debian's gammu-smsd (files backend) with a
+RunOnReceive hook (scripts/bench_peer_hook.py) started once per SMS, the classic
+Indonesian SMS-gateway set-up, measured and checked like ours."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_harness import (ROOT, Result, account, inject, seed, verify,  # noqa: E402
+                           wait_rusage)
+from smsbot.dummy_modem import inbox_files  # noqa: E402
+
+SMSDRC = """[gammu]
+device = {modem}
+connection = none
+model = dummy
+logformat = textall
+
+[smsd]
+service = files
+inboxpath = {base}/inbox/
+outboxpath = {base}/outbox/
+sentsmspath = {base}/sent/
+errorsmspath = {base}/error/
+inboxformat = unicode
+runonreceive = {python} {hook}
+logfile = {base}/smsd.log
+debuglevel = 4
+checksecurity = 0
+checkbattery = 0
+checksignal = 0
+checknetwork = 0
+statusfrequency = 0
+loopsleep = 0
+commtimeout = 0
+receivefrequency = 0
+"""
+
+
+def ensure_gammu_smsd(install: bool = True) -> str | None:
+    """Path of gammu-smsd, installing Debian's package when missing; None if impossible."""
+    found = shutil.which("gammu-smsd")
+    if found:
+        return found
+    if install and shutil.which("apt-get") and os.geteuid() == 0:
+        print("gammu-smsd missing: apt-get install gammu-smsd ...", file=sys.stderr)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "gammu-smsd"], env=env, check=False,
+                       stdout=subprocess.DEVNULL)
+    return shutil.which("gammu-smsd")
+
+
+def run_peer(workdir: Path, messages: list[tuple[str, str]], timeout: float = 3600,
+             install: bool = True) -> Result | None:
+    smsd = ensure_gammu_smsd(install)
+    if smsd is None:
+        print("peer skipped: gammu-smsd is not installed and could not be installed "
+              "(apt-get install gammu-smsd as root)", file=sys.stderr)
+        return None
+    base = workdir / "peer"
+    shutil.rmtree(base, ignore_errors=True)
+    for sub in ("inbox", "outbox", "sent", "error"):
+        (base / sub).mkdir(parents=True)
+    db_path = base / "smsbot.db"
+    seed(db_path)
+    inject(base, messages)
+    config = base / "smsdrc"
+    config.write_text(SMSDRC.format(modem=(base / "modem").resolve(), base=base.resolve(),
+                                    python=sys.executable,
+                                    hook=ROOT / "scripts" / "bench_peer_hook.py"))
+    result = Result("peer", len(messages))
+    env = dict(os.environ, SMSBOT_DB=str(db_path.resolve()), PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    proc = subprocess.Popen([smsd, "-c", str(config)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    done_at = None
+    while time.perf_counter() - started < timeout:
+        if proc.poll() is not None:
+            result.problems.append(f"gammu-smsd exited early ({proc.returncode}); see {base}/smsd.log")
+            break
+        if _peer_done(base, db_path, len(messages)):
+            done_at = time.perf_counter()
+            break
+        time.sleep(0.1)
+    else:
+        result.problems.append(f"timed out after {timeout:.0f} s")
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGTERM)
+        usage = wait_rusage(proc)
+    else:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # already reaped by poll()
+    result.process_wall = time.perf_counter() - started
+    result.wall = (done_at or time.perf_counter()) - started
+    account(result, usage)
+    verify(result, db_path, base / "smsd.log", messages)
+    return result
+
+
+def _peer_done(base: Path, db_path: Path, n: int) -> bool:
+    if inbox_files(base) or any((base / "outbox").iterdir()):
+        return False
+    try:
+        with sqlite3.connect(db_path, timeout=1) as con:
+            processed = con.execute(
+                "SELECT count(*) FROM inboundmessage WHERE status='processed'").fetchone()[0]
+            queued = con.execute("SELECT count(*) FROM outboxmessage").fetchone()[0]
+    except sqlite3.Error:
+        return False
+    sent = sum(1 for _ in (base / "sent").iterdir()) + sum(1 for _ in (base / "error").iterdir())
+    return processed >= n and sent >= queued
