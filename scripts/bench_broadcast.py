@@ -2,12 +2,12 @@
 """Broadcast benchmark (issue 6). Run: .venv/bin/python scripts/bench_broadcast.py
 
 1. Enqueue: one broadcast to 100,000 opted-in contacts, expanded by the real timer
-   (smsbot.broadcasts.expand_due: one bulk INSERT, text measured once) vs the naive way
-   (smsbot.outbox.enqueue per row through the ORM, measured on 10,000 rows, scaled up).
+   (smsbot.broadcasts.runs.expand_due: one bulk INSERT, text measured once) vs the naive way
+   (smsbot.messages.outbox.enqueue per row through the ORM, measured on 10,000 rows, scaled up).
 2. Drain: a 10,000-message broadcast backlog on a simulated modem sending 6 per minute
    (one send slot = 10 s), with interactive replies arriving at random (one a minute on
    average) during the first two hours. The wait of each reply in send slots (0 = sent in the
-   very next slot) with the real sender (smsbot.outbox.claim_next, priorities + SendPolicy)
+   very next slot) with the real sender (smsbot.messages.outbox.claim_next, priorities + SendPolicy)
    vs a FIFO outbox (oldest row first) in the same run. Quiet hours are off for the drain
    (it spans more than a day); the daily cap is on (each contact gets one message).
 """
@@ -29,11 +29,13 @@ from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from smsbot import broadcasts, db, outbox  # noqa: E402
-from smsbot.context import Reply  # noqa: E402
+from smsbot.broadcasts import runs as broadcasts
+from smsbot.broadcasts.send_policy import SendPolicy  # noqa: E402
+from smsbot.messages import outbox
+from smsbot.messages.send_settings import Settings  # noqa: E402
 from smsbot.models import Contact, OutboxMessage  # noqa: E402
-from smsbot.sendpolicy import SendPolicy  # noqa: E402
-from smsbot.settings import Settings  # noqa: E402
+from smsbot.sms.context import Reply  # noqa: E402
+from smsbot.store import engine as db
 
 START = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 09:00 in Payakumbuh
 SLOT = timedelta(seconds=10)  # 6 per minute

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from smsbot.dummy_modem import write_config  # noqa: E402
-from smsbot.phones import normalize  # noqa: E402
-from smsbot.transport.gammu_modem import GammuTransport  # noqa: E402
+from smsbot.contacts.phones import normalize  # noqa: E402
+from smsbot.modem.dummy import write_config  # noqa: E402
+from smsbot.modem.transport.gammu_modem import GammuTransport  # noqa: E402
 from tests.gammu_log import messages as logged_messages  # noqa: E402
 
 # (weight, template). {i} is the message number. Keywords not (yet) known to the bot get

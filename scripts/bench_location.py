@@ -23,7 +23,7 @@ from sqlmodel import Session  # noqa: E402
 
 
 def messages(n: int) -> list[str]:
-    from smsbot.gazetteer import places
+    from smsbot.search.places import places
 
     rng = random.Random(base.SEED + 2)
     names = [name for p in places() for name in (p.name, *p.aliases)]
@@ -51,11 +51,12 @@ def main() -> None:
     args = parser.parse_args()
     from geopy.distance import geodesic
 
-    from smsbot import grammar as grammar_module, handlers
-    from smsbot.gazetteer import find_place
-    from smsbot.router import parse
     from smsbot.search import index as search_index
     from smsbot.search.nearby import grid
+    from smsbot.search.places import find_place
+    from smsbot.sms import grammar as grammar_module
+    from smsbot.sms.command import parse
+    from smsbot.sms.wiring import HANDLERS
 
     engine = base.catalog(Path(args.db))
     grammar = grammar_module.load()
@@ -71,7 +72,7 @@ def main() -> None:
           f"peak traced memory {peak / 2**20:.1f} MB (on top of the catalog index)")
     texts = messages(args.queries)
     times, found = [], 0
-    handler = handlers.get("lokasi")
+    handler = HANDLERS["lokasi"]
     with Session(engine) as session:
         for text in texts:
             command = parse(text, grammar)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import gammu
 
-from smsbot import db, grammar
-from smsbot.chat import run_chat
+from smsbot.sim.chat import run_chat
+from smsbot.sms import grammar
+from smsbot.store import engine as db
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ the database and in the Gammu debug log's `Recipient number` lines).
   copies; the figures and the verdict are those of the median run.
 - Peer: Debian's `gammu-smsd` (files backend) with `RunOnReceive` starting
   scripts/bench_peer_hook.py once per message; the hook answers through `smsbot chat`'s code
-  (smsbot.chat.run_chat) and writes the reply into the smsd outbox as `.smsbackup`.
+  (smsbot.sim.chat.run_chat) and writes the reply into the smsd outbox as `.smsbackup`.
   gammu-smsd is installed with apt-get if missing; without it the peer is skipped.
   A process start per message costs the same every time, so `--peer-n` can time the peer on
   the first N of the same messages (the rate is per message; the report says so).
@@ -38,10 +38,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_harness import (BENCH_ENV, ROOT, SENDERS, Result, account,  # noqa: E402
-                           build_messages, inject, seed, smsbot_cmd, verify, wait_rusage)
+from bench_harness import (  # noqa: E402
+    BENCH_ENV,
+    ROOT,
+    SENDERS,
+    Result,
+    account,
+    build_messages,
+    inject,
+    seed,
+    smsbot_cmd,
+    verify,
+    wait_rusage,
+)
 from bench_smsd import run_peer  # noqa: E402
-from smsbot.dummy_modem import inbox_files, write_config  # noqa: E402
+
+from smsbot.modem.dummy import inbox_files, write_config  # noqa: E402
 
 
 # -- ours -------------------------------------------------------------------------------------

@@ -29,10 +29,10 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from smsbot import db  # noqa: E402
-from smsbot.dummy_modem import drop_sms, write_config  # noqa: E402
-from smsbot.seed import seed_demo  # noqa: E402
 from smsbot.clock import utcnow  # noqa: E402
+from smsbot.modem.dummy import drop_sms, write_config  # noqa: E402
+from smsbot.sim.seed import seed_demo  # noqa: E402
+from smsbot.store import engine as db
 from tests.gammu_log import messages as logged_messages  # noqa: E402
 
 MIX = ["CARI galamai", "BANTUAN", "cari rendang telur", "halo", "CARI sanjai balado",

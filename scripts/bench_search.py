@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import statistics
 import sys
 import time
 import tracemalloc
@@ -26,9 +25,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from smsbot import db, grammar as grammar_module  # noqa: E402
-from smsbot.context import Context  # noqa: E402
 from smsbot.models import Contact, Product, Shop  # noqa: E402
+from smsbot.sms import grammar as grammar_module
+from smsbot.sms.context import Context  # noqa: E402
+from smsbot.store import engine as db
 
 SEED = 20261127
 SHOPS = 38_226
@@ -168,9 +168,9 @@ def main() -> None:
     args = parser.parse_args()
     from rapidfuzz import fuzz, process
 
-    from smsbot import handlers
-    from smsbot.router import parse
     from smsbot.search import index as search_index
+    from smsbot.sms.command import parse
+    from smsbot.sms.wiring import HANDLERS
 
     engine = catalog(Path(args.db))
     grammar = grammar_module.load()
@@ -191,7 +191,7 @@ def main() -> None:
         search_index.load(session)  # warm
         for text in texts:
             command = parse(text, grammar)
-            handler = handlers.get(command.keyword.handler if command.keyword else "fallback")
+            handler = HANDLERS[command.keyword.handler if command.keyword else "fallback"]
             ctx = context(session, grammar)
             ctx.namespace = command.keyword.handler if command.keyword else "fallback"
             started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""How well and how fast KELUHAN finds the shop a complaint names (smsbot.shop_match),
+"""How well and how fast KELUHAN finds the shop a complaint names (smsbot.crm.shop_match),
 against a naive baseline: rapidfuzz's best partial match of the text against shop names
 (score >= 80), which always picks *some* shop.
 
@@ -15,10 +15,10 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
-from smsbot import db
+from smsbot.crm.shop_match import infer_shop
 from smsbot.models import Shop
-from smsbot.seed import seed_demo
-from smsbot.shop_match import infer_shop
+from smsbot.sim.seed import seed_demo
+from smsbot.store import engine as db
 
 # text -> the shop a person would route it to (None: not clear, the admin decides)
 CASES = {

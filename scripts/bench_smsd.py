@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_harness import (ROOT, Result, account, inject, seed, verify,  # noqa: E402
-                           wait_rusage)
-from smsbot.dummy_modem import inbox_files  # noqa: E402
+from bench_harness import ROOT, Result, account, inject, seed, verify, wait_rusage  # noqa: E402
+
+from smsbot.modem.dummy import inbox_files  # noqa: E402
 
 SMSDRC = """[gammu]
 device = {modem}

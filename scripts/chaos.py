@@ -40,12 +40,12 @@ from pathlib import Path
 from sqlalchemy import inspect, text as sql
 from sqlmodel import Session, func, select
 
-from smsbot import db
-from smsbot.dummy_modem import inbox_files, write_config
-from smsbot.models import InboundMessage, OutboxMessage
-from smsbot.seed import seed_demo
 from smsbot.clock import utcnow
-from smsbot.transport.gammu_modem import GammuTransport
+from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.modem.dummy import inbox_files, write_config
+from smsbot.modem.transport.gammu_modem import GammuTransport
+from smsbot.sim.seed import seed_demo
+from smsbot.store import engine as db
 
 TEXTS = ["CARI galamai", "CARI rendang telur", "BANTUAN", "halo, ini siapa?", "LAGI",
          "cari sanjai", "BANTUAN CARI", "Cari#pisang#salai", "CARI pizza", "SELESAI K7QX"]
@@ -203,7 +203,7 @@ def _work_in_flight(engine) -> int:
 
 
 def _check(engine, folder: Path, senders: list[str], report: Report) -> None:
-    from smsbot.phones import normalize
+    from smsbot.contacts.phones import normalize
 
     with Session(engine) as session:
         inbound = session.exec(select(InboundMessage)).all()

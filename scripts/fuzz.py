@@ -8,7 +8,7 @@ Each case is one SMS from a random sender (people, operator IDs, short codes, ju
 ingest.record + ingest.process on a real SQLite database seeded with the demo catalog
 (limits, loop guard, router, handlers, outbox gate). Texts mix SQL fragments, format
 strings, template syntax, control characters, lone surrogates, 1,000-character runs, mixed
-scripts and emoji (smsbot.hostile); one SMS in ten is the previous one
+scripts and emoji (smsbot.testing.hostile); one SMS in ten is the previous one
 again, and now and then one sender floods 15 SMS seconds apart. The cases run
 in shards of `--shard` cases, each on a fresh database that is checked for consistency at
 its end. Prints counts; exit 1 on any crash, gate violation or inconsistency.
@@ -26,9 +26,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from smsbot import db, grammar as grammar_module, hostile
-from smsbot.limits import Limits
-from smsbot.seed import seed_demo
+from smsbot.messages.limits import Limits
+from smsbot.sim.seed import seed_demo
+from smsbot.sms import grammar as grammar_module
+from smsbot.store import engine as db
+from smsbot.testing import hostile
 
 
 def run_shard(folder: Path, shard: int, cases: int, seed: int):

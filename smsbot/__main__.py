@@ -1,5 +1,5 @@
 """`python -m smsbot` = the `smsbot` command."""
 
-from .cli import main
+from smsbot.cli import main
 
 main()

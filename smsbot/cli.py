@@ -14,10 +14,13 @@ from pathlib import Path
 import click
 from sqlmodel import Session, func, select
 
-from . import __version__, contacts, db, grammar as grammar_module
-from .clock import utcnow
-from .models import Contact, InboundMessage, OutboxMessage, Product, Shop
-from .phones import normalize
+from smsbot import __version__
+from smsbot.clock import utcnow
+from smsbot.contacts import directory as contacts
+from smsbot.contacts.phones import normalize
+from smsbot.models import Contact, InboundMessage, OutboxMessage, Product, Shop
+from smsbot.sms import grammar as grammar_module
+from smsbot.store import engine as db
 
 
 class Obj:
@@ -28,7 +31,7 @@ class Obj:
     @property
     def engine(self):
         if self._engine is None:
-            from .migrate import SchemaAheadError
+            from smsbot.store.migrations import SchemaAheadError
 
             try:
                 self._engine = db.make_engine(self.url)
@@ -63,7 +66,7 @@ def import_group() -> None:
 
 
 def _import(obj: Obj, kind: str, path: Path) -> None:
-    from .importer import import_file
+    from smsbot.catalog.importer import import_file
 
     report = import_file(obj.engine, kind, path, utcnow())
     if not report.ok:
@@ -138,7 +141,7 @@ def contacts_list(obj: Obj, role: str | None) -> None:
 
 def _interests(session: Session) -> dict[str, list[str]]:
     """IKUTI interests by phone (issue 6)."""
-    from .models import Follow
+    from smsbot.models import Follow
 
     found: dict[str, list[str]] = {}
     for follow in session.exec(select(Follow).order_by(Follow.id)):
@@ -155,7 +158,7 @@ def chat(obj: Obj) -> None:
     Input: {"from": PHONE, "text": TEXT, "at": ISO-8601} (at optional; a line with only
     "at" advances the simulated clock). Output: {"to", "text", "segments", "encoding",
     "kind"}. State persists in the database between runs. Exit 2 if a line was unusable."""
-    from .chat import run_chat
+    from smsbot.sim.chat import run_chat
 
     bad = run_chat(obj.engine, sys.stdin, sys.stdout, grammar_module.load())
     if bad:
@@ -192,10 +195,10 @@ def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, pol
     the message in hand, then exit 0). A modem that cannot be opened, or fails later, is
     reopened with backoff (1 s, 2 s ... 60 s); the daemon does not exit on its own. Several
     daemons may share one PostgreSQL database."""
-    from .daemon import ModemUnavailable
-    from .pool import Pool
-    from .settings import Settings
-    from .transport.gammu_modem import GammuTransport
+    from smsbot.messages.send_settings import Settings
+    from smsbot.modem.daemon import ModemUnavailable
+    from smsbot.modem.pool import Pool
+    from smsbot.modem.transport.gammu_modem import GammuTransport
 
     try:
         settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,
@@ -213,7 +216,7 @@ def run(obj: Obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, pol
         sys.exit(1)
     scheduler = None
     if not no_scheduler and not until_idle:
-        from .scheduler import start_scheduler
+        from smsbot.broadcasts.scheduler import start_scheduler
 
         scheduler = start_scheduler(obj.url, obj.engine)
     gc.freeze()  # the start-up's objects live as long as the daemon: keep them out of GC scans
@@ -240,8 +243,8 @@ def phone_group() -> None:
 @click.argument("text")
 def phone_send(gammurc: str, sender: str, text: str) -> None:
     """Put an incoming SMS into a dummy modem; long texts arrive as a real multipart SMS."""
-    from .transport import TransportError
-    from .transport.gammu_modem import GammuTransport
+    from smsbot.modem.transport import TransportError
+    from smsbot.modem.transport.gammu_modem import GammuTransport
 
     try:
         transport = GammuTransport(gammurc).open()
@@ -265,7 +268,7 @@ def demo(ctx: click.Context, folder: Path, script: bool, web_port: int) -> None:
     """Seed demo data, run the bot on a dummy modem and open a phone simulator (without a
     terminal: play a short scripted conversation and exit). The website runs beside it and
     its URL is printed."""
-    from .demo import run_demo
+    from smsbot.sim.demo import run_demo
 
     obj: Obj = ctx.obj
     if ctx.find_root().params.get("db_url") is None:
@@ -293,7 +296,7 @@ def db_init(obj: Obj) -> None:
 def db_upgrade(obj: Obj) -> None:
     """Migrate the database to this version's schema, keeping its data (every command also
     does this on start). Refuses a database migrated by a newer smsbot."""
-    from .migrate import SchemaAheadError, head, prepare
+    from smsbot.store.migrations import SchemaAheadError, head, prepare
 
     try:
         engine = db.make_engine(obj.url, create=False)
@@ -307,7 +310,7 @@ def db_upgrade(obj: Obj) -> None:
 @click.pass_obj
 def db_seed(obj: Obj) -> None:
     """Load the Payakumbuh demo catalog, a demo admin (081200000001, PIN 1234) and buyer."""
-    from .seed import seed_demo
+    from smsbot.sim.seed import seed_demo
 
     reports = seed_demo(obj.engine, utcnow())
     for kind, report in reports.items():
@@ -326,21 +329,28 @@ def status(obj: Obj) -> None:
             click.echo(f"{label}: " + (", ".join(f"{s} {n}" for s, n in rows) or "empty"))
 
 
-from . import cli_orders  # noqa: E402  (issue 4: smsbot orders list|show)
+from smsbot.orders import cli as cli_orders
+
 main.add_command(cli_orders.orders)
 
-from . import cli_crm  # noqa: E402  (issue 5: complaints, shops, report)
+from smsbot.crm import cli as cli_crm
+
 main.add_command(cli_crm.complaints); main.add_command(cli_crm.shops); main.add_command(cli_crm.report)  # noqa: E702,E501
 
-from . import cli_broadcast  # noqa: E402  (issue 6)
+from smsbot.broadcasts import cli as cli_broadcast
+
 main.add_command(cli_broadcast.broadcast)
 
-from . import cli_search  # noqa: E402  (issue 3: `smsbot report searches`)
+from smsbot.search import cli as cli_search
+
 cli_crm.report.add_command(cli_search.searches)
 
-from . import cli_modem, cli_security  # noqa: E402  (issue 7: modem status, security log)
+from smsbot.contacts import cli as cli_security
+from smsbot.modem import cli as cli_modem
+
 main.add_command(cli_modem.modem)
 main.add_command(cli_security.security)
 
-from . import cli_web  # noqa: E402  (issue 10: the website and dashboard)
+from smsbot.web import cli as cli_web
+
 main.add_command(cli_web.web)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from smsbot import db
-from smsbot.seed import seed_demo
+from smsbot.sim.seed import seed_demo
+from smsbot.store import engine as db
 from smsbot.testing import Conversation
 
 pytest_plugins = ["tests.browser"]  # headless Chromium fixtures for the web tests

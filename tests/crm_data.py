@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from smsbot.contacts.phones import normalize
 from smsbot.models import Order, Shop, SubOrder
-from smsbot.phones import normalize
 
 from .conftest import NOW
 
@@ -36,4 +36,4 @@ def make_order(engine, code: str, buyer: str, shops: dict[str, str] | list[str],
 def fixed_tickets(monkeypatch, *codes: str) -> None:
     """Make KELUHAN hand out these ticket numbers, in order."""
     pending = list(codes)
-    monkeypatch.setattr("smsbot.complaints.new_code", lambda *a, **k: pending.pop(0))
+    monkeypatch.setattr("smsbot.crm.tickets.new_code", lambda *a, **k: pending.pop(0))

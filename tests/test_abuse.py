@@ -6,12 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import auth, contacts, grammar as grammar_module
-from smsbot.context import Context, Reply
-from smsbot.gsm7 import is_gsm7
-from smsbot.limits import Limits
+from smsbot.contacts import auth, directory as contacts
+from smsbot.messages.gsm7 import is_gsm7
+from smsbot.messages.limits import Limits
+from smsbot.messages.outbox import enqueue
 from smsbot.models import InboundMessage, OutboxMessage, SecurityEvent
-from smsbot.outbox import enqueue
+from smsbot.sms import grammar as grammar_module
+from smsbot.sms.context import Context, Reply
 from smsbot.testing import Conversation
 
 from .conftest import NOW

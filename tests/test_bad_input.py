@@ -5,8 +5,8 @@ import random
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import handlers
 from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.sms import wiring
 from smsbot.testing import Conversation
 
 pytestmark = pytest.mark.backends
@@ -50,16 +50,10 @@ def test_sql_text_does_not_touch_the_catalog(conversation):
 
 
 def test_a_failing_handler_answers_politely_and_keeps_the_sms(seeded, monkeypatch):
-    real_get = handlers.get
+    def explode(ctx, cmd):
+        raise RuntimeError("database on fire")
 
-    def broken(name):
-        if name == "cari":
-            def explode(ctx, cmd):
-                raise RuntimeError("database on fire")
-            return explode
-        return real_get(name)
-
-    monkeypatch.setattr(handlers, "get", broken)
+    monkeypatch.setitem(wiring.HANDLERS, "cari", explode)
     conversation = Conversation(seeded)
     replies = conversation.replies("081300000001", "CARI rendang")
     assert replies == ["Maaf, ada gangguan. Pesan Anda tersimpan, coba lagi sebentar atau ketik BANTUAN."]

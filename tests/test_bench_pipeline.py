@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import grammar, ingest
-from smsbot.gsm7 import encode_parts, measure
+from smsbot.messages import inbox as ingest
+from smsbot.messages.gsm7 import encode_parts, measure
 from smsbot.models import InboundMessage, OutboxMessage
-from smsbot.transport.base import IncomingSMS
+from smsbot.modem.transport.base import IncomingSMS
+from smsbot.sms import grammar
 
 from .conftest import NOW, load_script
 
@@ -67,7 +68,7 @@ def test_a_batch_answers_in_order_and_keeps_conversation_state(seeded):
 
 
 def test_a_failing_handler_in_a_batch_costs_only_its_own_sms(seeded, monkeypatch):
-    from smsbot import core
+    from smsbot.sms import core
 
     real = core.handle_message
 

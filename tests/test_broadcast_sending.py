@@ -8,14 +8,15 @@ from click.testing import CliRunner
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from smsbot import broadcasts, outbox
-from smsbot.chat import run_chat
+from smsbot.broadcasts import runs as broadcasts
 from smsbot.cli import main
 from smsbot.clock import parse_iso
-from smsbot.context import Reply
-from smsbot.grammar import load
+from smsbot.messages import outbox
+from smsbot.messages.send_settings import Settings, parse_quiet_hours
 from smsbot.models import OutboxMessage
-from smsbot.settings import Settings, parse_quiet_hours
+from smsbot.sim.chat import run_chat
+from smsbot.sms.context import Reply
+from smsbot.sms.grammar import load
 from smsbot.testing import Conversation
 
 from .test_broadcasts import opt_in, schedule
@@ -155,7 +156,7 @@ def test_settings_from_environment_and_overrides():
 
 
 def test_scheduler_job_is_persistent_and_explicit(seeded):
-    from smsbot import scheduler
+    from smsbot.broadcasts import scheduler
 
     url = seeded.url.render_as_string(hide_password=False)
     jobs = scheduler.make_scheduler(url, seeded)

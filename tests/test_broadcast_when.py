@@ -2,10 +2,10 @@
 
 import pytest
 
+from smsbot.broadcasts.send_policy import in_quiet_hours, next_open
+from smsbot.broadcasts.when import parse_when, show
 from smsbot.clock import parse_iso
-from smsbot.sendpolicy import in_quiet_hours, next_open
-from smsbot.settings import parse_quiet_hours
-from smsbot.when import parse_when, show
+from smsbot.messages.send_settings import parse_quiet_hours
 
 NOW = parse_iso("2026-11-27T10:00")
 

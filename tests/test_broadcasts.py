@@ -5,12 +5,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import broadcasts
+from smsbot.broadcasts import runs as broadcasts
+from smsbot.catalog.promos import active_promo
 from smsbot.clock import parse_iso
-from smsbot.promos import active_promo
+from smsbot.contacts.phones import normalize
+from smsbot.messages.send_settings import Settings
 from smsbot.models import Broadcast, Contact, OutboxMessage, PromoPrice
-from smsbot.phones import normalize
-from smsbot.settings import Settings
 from smsbot.testing import Conversation
 
 ADMIN, BUYER = "081200000001", "081300000001"

@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.complaints import categorize, category_label, category_names
+from smsbot.crm.shop_match import infer_shop
+from smsbot.crm.tickets import categorize, category_label, category_names
 from smsbot.models import Shop
-from smsbot.shop_match import infer_shop
 
 
 @pytest.mark.parametrize("text,shop", [

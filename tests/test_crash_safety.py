@@ -8,11 +8,11 @@ database and the same dummy modem folder.
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.daemon import Daemon
-from smsbot.dummy_modem import inbox_files, write_config
 from smsbot.models import InboundMessage, OutboxMessage
-from smsbot.transport import TransportError
-from smsbot.transport.gammu_modem import GammuTransport
+from smsbot.modem.daemon import Daemon
+from smsbot.modem.dummy import inbox_files, write_config
+from smsbot.modem.transport import TransportError
+from smsbot.modem.transport.gammu_modem import GammuTransport
 
 from .gammu_log import messages
 
@@ -103,7 +103,7 @@ def test_crash_between_queue_and_send(seeded, modem, tmp_path):
 
 
 def test_crash_while_answering_leaves_the_sms_pending(seeded, modem, tmp_path, monkeypatch):
-    from smsbot import ingest
+    from smsbot.messages import inbox as ingest
 
     real = ingest.outbox.enqueue
     monkeypatch.setattr(ingest.outbox, "enqueue", lambda *a, **k: (_ for _ in ()).throw(Crash()))
@@ -121,10 +121,10 @@ def test_crash_while_answering_leaves_the_sms_pending(seeded, modem, tmp_path, m
 def test_send_failures_retry_then_fail_without_blocking_others(seeded, tmp_path):
     from datetime import timedelta
 
-    from smsbot.chat import SimulatedClock
     from smsbot.clock import utcnow
-    from smsbot.context import Reply
-    from smsbot.outbox import enqueue
+    from smsbot.messages.outbox import enqueue
+    from smsbot.sim.chat import SimulatedClock
+    from smsbot.sms.context import Reply
 
     config = write_config(tmp_path / "m")
 

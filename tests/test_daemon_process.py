@@ -9,10 +9,10 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from smsbot import db
-from smsbot.dummy_modem import write_config
 from smsbot.models import InboundMessage, OutboxMessage
-from smsbot.transport.gammu_modem import GammuTransport
+from smsbot.modem.dummy import write_config
+from smsbot.modem.transport.gammu_modem import GammuTransport
+from smsbot.store import engine as db
 
 from .gammu_log import messages
 

@@ -1,6 +1,6 @@
 """Modem faults: reconnect with backoff, never exit, retry sends, never answer twice.
 
-Faults are real Gammu exceptions raised by smsbot.transport.faulty around the real dummy
+Faults are real Gammu exceptions raised by smsbot.modem.transport.faulty around the real dummy
 driver. The daemon's monotonic clock is simulated, so backoff costs no real time.
 """
 
@@ -9,13 +9,13 @@ from datetime import timedelta
 import gammu
 from sqlmodel import Session, select
 
-from smsbot.chat import SimulatedClock
 from smsbot.clock import utcnow
-from smsbot.daemon import Daemon
-from smsbot.dummy_modem import inbox_files, write_config
 from smsbot.models import InboundMessage, OutboxMessage
-from smsbot.transport.faulty import FaultPlan, FaultyGammuTransport
-from smsbot.transport.gammu_modem import GammuTransport
+from smsbot.modem.daemon import Daemon
+from smsbot.modem.dummy import inbox_files, write_config
+from smsbot.modem.transport.faulty import FaultPlan, FaultyGammuTransport
+from smsbot.modem.transport.gammu_modem import GammuTransport
+from smsbot.sim.chat import SimulatedClock
 
 from .gammu_log import messages
 

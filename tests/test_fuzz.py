@@ -7,9 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from smsbot import db, grammar as grammar_module, hostile
-from smsbot.limits import Limits
-from smsbot.seed import seed_demo
+from smsbot.messages.limits import Limits
+from smsbot.sim.seed import seed_demo
+from smsbot.sms import grammar as grammar_module
+from smsbot.store import engine as db
+from smsbot.testing import hostile
 
 START = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
 

@@ -6,9 +6,9 @@ import subprocess
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import db
-from smsbot.dummy_modem import inbox_files, write_config
 from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.modem.dummy import inbox_files, write_config
+from smsbot.store import engine as db
 
 from .gammu_log import messages, sends
 
@@ -59,10 +59,10 @@ def test_single_and_multipart_sms_are_answered_once(tmp_path, cli_env):
 
 
 def test_long_replies_go_out_as_concatenated_parts_with_their_own_reference(tmp_path, seeded):
-    from smsbot.context import Reply
-    from smsbot.daemon import Daemon
-    from smsbot.outbox import enqueue
-    from smsbot.transport.gammu_modem import GammuTransport
+    from smsbot.messages.outbox import enqueue
+    from smsbot.modem.daemon import Daemon
+    from smsbot.modem.transport.gammu_modem import GammuTransport
+    from smsbot.sms.context import Reply
 
     gammurc = write_config(tmp_path / "m")
     with Session(seeded) as session:

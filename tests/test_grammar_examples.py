@@ -2,8 +2,8 @@
 
 import pytest
 
-from smsbot import grammar
-from smsbot.router import parse
+from smsbot.sms import grammar
+from smsbot.sms.command import parse
 
 
 def _examples():
@@ -29,7 +29,7 @@ def test_examples_exist_for_every_keyword():
 
 
 def test_every_template_is_plain_gsm7_and_fits_one_sms():
-    from smsbot.gsm7 import is_gsm7
+    from smsbot.messages.gsm7 import is_gsm7
 
     loaded = grammar.load()
     for lang, table in loaded.replies.items():

@@ -1,7 +1,7 @@
 import gammu
 from hypothesis import given, settings, strategies as st
 
-from smsbot.gsm7 import is_gsm7, measure, to_gsm7
+from smsbot.messages.gsm7 import is_gsm7, measure, to_gsm7
 
 
 def test_curly_quotes_dashes_and_accents_become_plain():

@@ -1,12 +1,12 @@
 """`smsbot import` and `smsbot contacts add`, as an admin runs them."""
 
-import pytest
 import subprocess
 
+import pytest
 from sqlmodel import Session, select
 
-from smsbot import db
 from smsbot.models import Contact, Product, Shop
+from smsbot.store import engine as db
 
 pytestmark = pytest.mark.backends
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from smsbot.gazetteer import find_place
 from smsbot.search.nearby import distance_text
+from smsbot.search.places import find_place
 
 BUYER = "081300000001"
 

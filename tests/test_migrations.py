@@ -8,8 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
-from smsbot import db, migrate
-
+from smsbot.store import engine as db, migrations as migrate
 
 pytestmark = pytest.mark.backends
 

@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import codes, orders
+from smsbot import codes
 from smsbot.models import Order, Product, Shop
+from smsbot.orders import rules as orders
 
 BUYER = "081300000001"
 EMI = "081266104512"  # RDG1 Rendang Uni Emi: RT01

@@ -3,8 +3,8 @@
 import pytest
 from click.testing import CliRunner
 
-from smsbot import orders
 from smsbot.cli import main
+from smsbot.orders import rules as orders
 
 BUYER = "081300000001"
 

@@ -7,8 +7,10 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import core, db, orders
 from smsbot.models import Product
+from smsbot.orders import rules as orders
+from smsbot.sms import core
+from smsbot.store import engine as db
 from tests.conftest import NOW
 
 EMI = "081266104512"  # RDG1, sells RT01

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from smsbot import core, orders
+from smsbot.orders import rules as orders
+from smsbot.sms import core
 from smsbot.testing import Conversation
 from tests.conftest import NOW
 

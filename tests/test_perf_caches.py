@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from smsbot import state
+from smsbot.catalog.promos import cached_active_prices, cached_promo_price
 from smsbot.clock import parse_iso, to_db
+from smsbot.crm.shop_match import infer_shop
 from smsbot.models import Product, PromoPrice, Shop
-from smsbot.promos import cached_active_prices, cached_promo_price
-from smsbot.shop_match import infer_shop
+from smsbot.sms import conversation as state
 
 NOW = parse_iso("2026-11-27T10:00")
 
@@ -102,7 +102,8 @@ def test_stamps_are_read_once_per_transaction_and_renewed_by_its_own_catalog_wri
 
 
 def test_admins_and_contacts_are_read_once_per_transaction_and_a_new_admin_counts_at_once(seeded):
-    from smsbot import complaints, contacts
+    from smsbot.contacts import directory as contacts
+    from smsbot.crm import tickets as complaints
 
     with Session(seeded) as session:
         admins = complaints.admin_phones(session)
@@ -125,9 +126,9 @@ def test_admins_and_contacts_are_read_once_per_transaction_and_a_new_admin_count
 def test_insert_now_writes_one_row_and_later_changes_to_it_are_saved(seeded):
     from sqlalchemy import inspect
 
-    from smsbot import contacts
+    from smsbot.contacts import directory as contacts
     from smsbot.models import Order
-    from smsbot.rows import insert_now
+    from smsbot.store.fast_insert import insert_now
 
     with Session(seeded) as session:
         waiting = contacts.get_or_create(session, "+6281299990003", NOW)

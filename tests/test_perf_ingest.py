@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from smsbot import ingest
 from smsbot.clock import to_db
+from smsbot.messages import inbox as ingest
 from smsbot.models import InboundMessage
-from smsbot.transport.base import IncomingSMS
+from smsbot.modem.transport.base import IncomingSMS
 
 from .conftest import NOW
 

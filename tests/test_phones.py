@@ -1,6 +1,6 @@
 import pytest
 
-from smsbot.phones import local_form, normalize, sender_kind
+from smsbot.contacts.phones import local_form, normalize, sender_kind
 
 
 @pytest.mark.parametrize("raw", ["081234567890", "6281234567890", "+6281234567890",

@@ -5,10 +5,10 @@ import subprocess
 import pytest
 from sqlmodel import Session, select
 
-from smsbot import db
-from smsbot.dummy_modem import inbox_files, write_config
 from smsbot.models import InboundMessage, OutboxMessage
-from smsbot.transport.gammu_modem import GammuTransport
+from smsbot.modem.dummy import inbox_files, write_config
+from smsbot.modem.transport.gammu_modem import GammuTransport
+from smsbot.store import engine as db
 
 from .gammu_log import messages
 

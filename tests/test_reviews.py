@@ -2,8 +2,8 @@
 
 from sqlmodel import Session, select
 
+from smsbot.crm.reviews import shop_rating, shop_ratings
 from smsbot.models import Shop, SubOrder
-from smsbot.reviews import shop_rating, shop_ratings
 
 from .crm_data import make_order
 

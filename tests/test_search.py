@@ -138,8 +138,8 @@ def test_catalog_changes_reach_the_index(conversation, seeded):
 
 
 def test_import_from_another_process_is_seen(conversation, engine, tmp_path):
+    from smsbot.catalog.importer import import_file
     from smsbot.clock import utcnow
-    from smsbot.importer import import_file
 
     assert conversation.replies(BUYER, "cari rendang kapau")[0].startswith("1)")  # kapau ignored
     csv = tmp_path / "p.csv"

@@ -2,8 +2,6 @@
 
 import pytest
 
-from smsbot.testing import Conversation
-
 pytestmark = pytest.mark.backends
 
 HELP = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, LOKASI <tempat>, PESAN <kode> <jml>, STATUS, "

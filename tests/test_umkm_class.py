@@ -2,7 +2,7 @@
 
 import pytest
 
-from smsbot.umkm_class import JT, LAWS, M, classify
+from smsbot.crm.umkm_class import JT, LAWS, M, classify
 
 EDGES = [
     # law, assets, sales, class

@@ -6,9 +6,17 @@ import pytest
 from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
-from smsbot import broadcasts
-from smsbot.models import (Broadcast, Complaint, ComplaintMessage, Order, OutboxMessage,
-                           Product, Shop, SubOrder)
+from smsbot.broadcasts import runs as broadcasts
+from smsbot.models import (
+    Broadcast,
+    Complaint,
+    ComplaintMessage,
+    Order,
+    OutboxMessage,
+    Product,
+    Shop,
+    SubOrder,
+)
 from smsbot.testing import Conversation
 
 from .conftest import NOW

@@ -5,7 +5,7 @@ import io
 import socket
 import urllib.request
 
-from smsbot.demo import start_website
+from smsbot.sim.demo import start_website
 
 
 def test_demo_website_serves_the_catalog_and_stops(reader_engine, tmp_path):

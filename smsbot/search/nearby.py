@@ -13,8 +13,8 @@ from datetime import datetime
 import numpy as np
 from geopy.distance import great_circle
 
-from ..clock import local
-from .index import Index
+from smsbot.clock import local
+from smsbot.search.index import Index
 
 CELL = 0.003  # degrees, about 330 m at the equator
 SMALL_SET = 4096  # a product filter this small is ranked directly, without the grid

@@ -1,7 +1,7 @@
 """The catalog version: how an in-memory index knows the products or shops changed.
 
 Any flush that adds, changes or deletes a Product or Shop bumps the one-row CatalogVersion
-table in the same transaction (a listener on every Session, registered when smsbot.db is
+table in the same transaction (a listener on every Session, registered when smsbot.store.engine is
 imported). Code that changes the catalog with bulk SQL (`update(Product)...`) must call
 `catalog_changed(session)` itself. Readers call `stamp(session)`: one cheap query per search.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import event, insert, text, update
 from sqlalchemy.orm import Session as OrmSession
 
-from .. import tablecache
-from ..clock import utcnow
-from ..models import CatalogVersion, Product, Shop
+from smsbot.clock import utcnow
+from smsbot.models import CatalogVersion, Product, Shop
+from smsbot.store import txcache as tablecache
 
 
 def catalog_changed(session) -> None:

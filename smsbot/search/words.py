@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .. import grammar as grammar_module
+from smsbot.sms import grammar as grammar_module
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _REDUP = re.compile(r"\b([a-z]{3,})2\b")  # dakak2 -> dakak dakak

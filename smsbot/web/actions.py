@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from .. import core, grammar as grammar_module, outbox
+from smsbot.messages import outbox
+from smsbot.sms import core, grammar as grammar_module
 
 
 def run_command(engine: Engine, phone: str, text: str, now: datetime) -> list[str]:

@@ -18,10 +18,10 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from . import dashboard, login, public
-from .config import WebConfig
-from .render import page
-from .security import session_secret
+from smsbot.web import dashboard, login, public
+from smsbot.web.config import WebConfig
+from smsbot.web.render import page
+from smsbot.web.security import session_secret
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 12

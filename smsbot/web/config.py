@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from ..clock import utcnow
+from smsbot.clock import utcnow
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 BOT_NUMBER = "0812 0000 0000"

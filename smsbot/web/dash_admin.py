@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import col, func, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from sqlmodel import col, func, select
 
-from .. import broadcasts, crm_report, orders, report_html
-from ..cli_orders import ORDER_STATUSES, SUB_STATUSES
-from ..cli_search import unmet
-from ..clock import parse_iso
-from ..models import Broadcast, Complaint, Order, Shop, SubOrder
-from ..reviews import rating_counts
-from ..umkm_class import DEFAULT_LAW, LAWS, classify
-from .dash_base import back, dash_page, db, flash, now, typed
-from .security import checked_form, require_admin
+from smsbot.broadcasts import runs as broadcasts
+from smsbot.clock import parse_iso
+from smsbot.crm import report as crm_report, report_html
+from smsbot.crm.reviews import rating_counts
+from smsbot.crm.umkm_class import DEFAULT_LAW, LAWS, classify
+from smsbot.models import Broadcast, Complaint, Order, Shop, SubOrder
+from smsbot.orders import rules as orders
+from smsbot.orders.cli import ORDER_STATUSES, SUB_STATUSES
+from smsbot.search.cli import unmet
+from smsbot.web.dash_base import back, dash_page, db, flash, now, typed
+from smsbot.web.security import checked_form, require_admin
 
 CLASS_LABELS = {"micro": "mikro", "small": "kecil", "medium": "menengah", "large": "besar",
                 "unknown": "-"}

@@ -7,17 +7,17 @@ the seller's own phone (`act`), so the core's rules apply to the web exactly as 
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
-from sqlmodel import Session
 
-from .. import grammar as grammar_module
-from ..phones import local_form
-from .actions import run_command
-from .login import safe_next
-from .render import TEMPLATES, page
-from .security import User, require_user
+from smsbot.contacts.phones import local_form
+from smsbot.sms import grammar as grammar_module
+from smsbot.web.actions import run_command
+from smsbot.web.login import safe_next
+from smsbot.web.render import TEMPLATES, page
+from smsbot.web.security import User, require_user
 
 MAX_TEXT = 600  # characters of a typed answer (BALAS relays at most two SMS anyway)
 

@@ -7,14 +7,14 @@ smsbot/complaints.py decide who gets what. Another shop's ticket is a 404.
 
 from __future__ import annotations
 
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.routing import Route
-from sqlmodel import col, select
 
-from .. import complaints
-from ..models import Complaint, ComplaintMessage, Order, Shop
-from .dash_base import act, back, dash_page, db, not_found, typed
-from .security import User, checked_form, require_user
+from smsbot.crm import tickets as complaints
+from smsbot.models import Complaint, ComplaintMessage, Order, Shop
+from smsbot.web.dash_base import act, back, dash_page, db, not_found, typed
+from smsbot.web.security import User, checked_form, require_user
 
 
 def visible(user: User, ticket: Complaint | None) -> bool:

@@ -9,14 +9,22 @@ or product is a 404.
 
 from __future__ import annotations
 
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.routing import Route
-from sqlmodel import col, select
 
-from .. import orders
-from ..models import Order, Product, Review, Shop, SubOrder
-from .dash_base import act, back, dash_page, db, not_found, require_seller, typed
-from .security import checked_form, require_user
+from smsbot.models import Order, Product, Review, Shop, SubOrder
+from smsbot.orders import rules as orders
+from smsbot.web.dash_base import (
+    act,
+    back,
+    dash_page,
+    db,
+    not_found,
+    require_seller,
+    typed,
+)
+from smsbot.web.security import checked_form, require_user
 
 ACTIVE = ("pending", "accepted", "shipped")
 SUB_STATUSES = ("pending", "accepted", "shipped", "done", "refused", "cancelled")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
-from . import dash_admin, dash_complaints, dash_seller
-from .security import require_user
+from smsbot.web import dash_admin, dash_complaints, dash_seller
+from smsbot.web.security import require_user
 
 
 async def home(request: Request):

@@ -8,15 +8,15 @@ the phone. POST /keluar logs out. Code rules: smsbot/web/login_codes.py.
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
-from sqlmodel import Session
 
-from ..phones import local_form, normalize
-from . import login_codes
-from .render import page
-from .security import checked_form, current_user, load_user
+from smsbot.contacts.phones import local_form, normalize
+from smsbot.web import login_codes
+from smsbot.web.render import page
+from smsbot.web.security import checked_form, current_user, load_user
 
 HOME = "/dasbor"
 

@@ -21,10 +21,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from .. import grammar as grammar_module, outbox
-from ..clock import to_db
-from ..context import Reply
-from ..models import Contact, LoginCode
+from smsbot.clock import to_db
+from smsbot.messages import outbox
+from smsbot.models import Contact, LoginCode
+from smsbot.sms import grammar as grammar_module
+from smsbot.sms.context import Reply
 
 CODE_TTL = timedelta(minutes=5)
 MAX_WRONG = 5

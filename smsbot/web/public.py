@@ -16,15 +16,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..handlers import cari
-from ..models import Product, Shop
-from ..promos import active_promo
-from ..reviews import rating_counts
-from ..search import index as search_index
-from ..search.nearby import distance_text, grid
-from ..search.words import parse_query
-from . import shop_data
-from .render import page
+from smsbot.catalog.promos import active_promo
+from smsbot.crm.reviews import rating_counts
+from smsbot.models import Product, Shop
+from smsbot.search import index as search_index
+from smsbot.search.handlers import cari
+from smsbot.search.nearby import distance_text, grid
+from smsbot.search.words import parse_query
+from smsbot.web import shop_data
+from smsbot.web.render import page
 
 MAX_QUERY = 160  # one SMS: longer text is cut, as the modem would
 MAX_CODE = 20

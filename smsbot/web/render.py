@@ -7,8 +7,8 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from ..clock import local
-from .security import csrf_token, current_user
+from smsbot.clock import local
+from smsbot.web.security import csrf_token, current_user
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

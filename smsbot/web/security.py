@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from ..models import Contact, Shop
+from smsbot.models import Contact, Shop
 
 
 @dataclass

@@ -7,9 +7,9 @@ import math
 
 from sqlmodel import Session, select
 
-from ..models import OrderItem, Product, Review, Shop
-from ..promos import active_prices
-from ..search.nearby import is_open
+from smsbot.catalog.promos import active_prices
+from smsbot.models import OrderItem, Product, Review, Shop
+from smsbot.search.nearby import is_open
 
 REVIEWS_SHOWN = 5
 

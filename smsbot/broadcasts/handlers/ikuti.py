@@ -1,0 +1,44 @@
+"""IKUTI <shop code | product code | food word>: an interest that `--to shop:CODE` and
+`--to follows:WORD` broadcasts reach. Without arguments: what the sender follows. Following
+does not opt in by itself (the buyer says DAFTAR for that)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from smsbot.catalog.lookup import product_by_code
+from smsbot.clock import to_db
+from smsbot.models import Follow, Shop
+from smsbot.search.places import fold
+from smsbot.sms.command import Command
+from smsbot.sms.context import Context
+
+
+def handle(ctx: Context, cmd: Command) -> None:
+    session = ctx.session
+    if not cmd.args:
+        follows = session.exec(select(Follow).where(Follow.phone == ctx.sender).order_by(Follow.id)).all()
+        if not follows:
+            ctx.say("none")
+        else:
+            ctx.say("list", items=", ".join(f.value for f in follows)[:100])
+        return
+    hint = "" if ctx.contact.promo_opt_in else ctx.t("hint_optin")
+    word = cmd.args[0].upper()
+    shop = session.exec(select(Shop).where(Shop.code_key == word)).first()
+    if shop is None and len(cmd.args) == 1 and (found := product_by_code(session, word)):
+        shop = found[1]
+    if shop is not None:
+        _follow(ctx, "shop", shop.code_key)
+        ctx.say("shop", shop=shop.name[:60], code=shop.code, hint=hint)
+        return
+    value = fold(cmd.rest)[:40]
+    _follow(ctx, "word", value)
+    ctx.say("word", word=cmd.rest[:40], hint=hint)
+
+
+def _follow(ctx: Context, kind: str, value: str) -> None:
+    exists = ctx.session.exec(select(Follow).where(
+        Follow.phone == ctx.sender, Follow.kind == kind, Follow.value == value)).first()
+    if exists is None:
+        ctx.session.add(Follow(phone=ctx.sender, kind=kind, value=value, created_at=to_db(ctx.now)))

@@ -1,0 +1,62 @@
+"""PROMO <code> <discount%> <days>: a seller, from the shop's registered phone, puts a product
+on promo at once and asks for a broadcast; the broadcast waits for the admin (SETUJU)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from smsbot.broadcasts import runs as broadcasts
+from smsbot.catalog.lookup import product_by_code
+from smsbot.catalog.prices import short_price
+from smsbot.catalog.promos import active_promo  # noqa: F401  (re-exported)
+from smsbot.clock import local, to_db
+from smsbot.models import Contact, PromoPrice
+from smsbot.sms.command import Command
+from smsbot.sms.context import Context
+
+
+def promo_price(price_idr: int, percent: int) -> int:
+    """Rounded down to Rp100, as sellers price."""
+    return price_idr * (100 - percent) // 100 // 100 * 100
+
+
+def handle(ctx: Context, cmd: Command) -> None:
+    if len(cmd.args) < 3:
+        ctx.say("usage")
+        return
+    code = cmd.args[0].upper()[:12]
+    found = product_by_code(ctx.session, code)
+    if found is None:
+        ctx.say("unknown", code=code)
+        return
+    product, shop = found
+    if shop.phone != ctx.sender:
+        ctx.say("not_yours", code=product.code)
+        return
+    try:
+        percent, days = int(cmd.args[1].rstrip("%")), int(cmd.args[2])
+    except ValueError:
+        ctx.say("bad_numbers")
+        return
+    if not (1 <= percent <= 90 and 1 <= days <= 30):
+        ctx.say("bad_numbers")
+        return
+    price = promo_price(product.price_idr, percent)
+    ends = ctx.now + timedelta(days=days)
+    values = dict(code=product.code, percent=percent, price=short_price(price),
+                  until=local(ends).strftime("%d/%m"), shop=shop.name[:30], name=product.name[:40],
+                  days=days)
+    text = ctx.t("text", lang="id", **values)
+    broadcast = broadcasts.create(ctx.session, text, ctx.now, ctx.now, created_by=ctx.sender,
+                                  status="pending", shop_id=shop.id)
+    ctx.session.add(PromoPrice(product_id=product.id, percent=percent, price_idr=price,
+                               starts_at=to_db(ctx.now), ends_at=to_db(ends),
+                               broadcast_id=broadcast.id, created_at=to_db(ctx.now)))
+    ctx.say("done", id=broadcast.id, **values)
+    for admin in ctx.session.exec(select(Contact).where(Contact.role == "admin")):
+        ctx.notify(admin.phone, ctx.t("to_admin", lang=admin.language or "id", id=broadcast.id,
+                                      **values))
+
+

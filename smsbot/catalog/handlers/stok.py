@@ -1,0 +1,22 @@
+"""STOK <code> <n>: the shop's phone sets its own product's stock."""
+
+from __future__ import annotations
+
+from smsbot.orders.steps import seller_product
+from smsbot.sms.command import Command
+from smsbot.sms.context import Context
+
+MAX_STOCK = 99_999
+
+
+def handle(ctx: Context, cmd: Command) -> None:
+    product = seller_product(ctx, cmd)
+    if product is None:
+        return
+    text = cmd.args[1]
+    if not (text.isdigit() and len(text) <= 5) or int(text) > MAX_STOCK:
+        ctx.say("bad", code=product.code)
+        return
+    old, product.stock = product.stock, int(text)
+    ctx.session.add(product)
+    ctx.say("done", code=product.code, name=product.name[:30], stock=product.stock, old=old)

@@ -1,0 +1,89 @@
+"""Contacts: one row per E.164 number, created the first time someone texts us."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from smsbot.clock import to_db
+from smsbot.models import Contact
+from smsbot.store import txcache as tablecache
+
+ROLES = ("buyer", "seller", "admin")
+
+
+def find(session: Session, phone: str) -> Contact | None:
+    """The contact of `phone`; each phone is looked up once per transaction (a complaint
+    asks for the shop's and each admin's language, a batch for every sender's role)."""
+    known_phones = session.info.setdefault(_PRELOADED, {})
+    known = known_phones.get(phone, _UNKNOWN)
+    if known is None:
+        return None  # looked up and absent: only get_or_create adds contacts
+    if known is not _UNKNOWN and known in session:
+        return known
+    contact = session.exec(select(Contact).where(Contact.phone == phone)).first()
+    known_phones[phone] = contact
+    return contact
+
+
+def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
+    contact = find(session, phone)
+    if contact is None:
+        contact = Contact(phone=phone, created_at=to_db(now))
+        session.add(contact)  # written by the next flush, with whatever else is pending
+        session.info.get(_PRELOADED, {})[phone] = contact
+    return contact
+
+
+def preload(session: Session, phones) -> None:
+    """Load the contacts of many phones in one query, for a batch of SMS answered in one
+    session; `find` then answers from them (a deleted one is no longer in the session)."""
+    cache = session.info.setdefault(_PRELOADED, {})
+    wanted = sorted({p for p in phones if p and p not in cache})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        cache.update(dict.fromkeys(chunk))  # None: no such contact (yet)
+        for contact in session.exec(select(Contact).where(col(Contact.phone).in_(chunk))):
+            cache[contact.phone] = contact
+
+
+# session.info: {phone: Contact | None} looked up in this transaction
+_PRELOADED = tablecache.per_transaction("smsbot.contacts.directory")
+_UNKNOWN = object()
+
+
+def upsert(session: Session, phone: str, now: datetime, *, role: str | None = None,
+           name: str | None = None, pin: str | None = None, promote_only: bool = False) -> Contact:
+    """Add or update a contact. With `promote_only` (imports), an admin is never turned
+    into a seller or a seller into a buyer."""
+    contact = get_or_create(session, phone, now)
+    if role:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if not promote_only or ROLES.index(role) >= ROLES.index(contact.role):
+            contact.role = role
+    if name:
+        contact.name = name
+    if pin:
+        contact.pin_hash = hash_pin(pin)
+    session.add(contact)
+    return contact
+
+
+def hash_pin(pin: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, 100_000)
+    return f"pbkdf2${salt.hex()}${digest.hex()}"
+
+
+def check_pin(contact: Contact, pin: str) -> bool:
+    try:
+        _scheme, salt, digest = contact.pin_hash.split("$")
+    except ValueError:
+        return False
+    candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), 100_000)
+    return hmac.compare_digest(candidate.hex(), digest)

@@ -1,0 +1,293 @@
+"""The outbox table: the only road to the modem.
+
+Rows are written by the core (replies), by timers and by the scheduler; only the transport
+loop claims and sends them. A row is marked `sending` (committed) before the modem is
+touched and `sent` (committed) after, so a crash never loses a row. A row found `sending`
+at start-up was interrupted inside the modem call; it is queued again (the only window in
+which one SMS can go out twice is the modem call itself).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import bindparam, insert, or_, true, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from smsbot.clock import to_db
+from smsbot.messages.gsm7 import measure, septets, to_gsm7
+from smsbot.models import PRIORITY, OutboxMessage
+from smsbot.sms.context import Reply
+
+MAX_SEGMENTS = 2  # per SMS: a third segment costs the sender (or us) a third SMS
+MAX_PAGES = 3  # per reply: beyond that the text is cut, never sent at any cost
+PAGE_SEPTETS = 153 * MAX_SEGMENTS
+MAX_ATTEMPTS = 3
+HANDOVER = timedelta(seconds=30)  # then any modem may send a row meant for another
+RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+
+
+def enqueue(session: Session, reply: Reply, now: datetime, *, inbound_id: int | None = None,
+            modem: str = "") -> OutboxMessage:
+    """Queue one reply; returns its (first) row. Every text passes the one gate here:
+    GSM-7 only, at most MAX_SEGMENTS segments per SMS (counted by Gammu's own encoder); a
+    longer text goes out as numbered pages `(1/2)`, at most MAX_PAGES, the rest cut."""
+    rows = []
+    for text in pages_of(reply.text):
+        row = OutboxMessage(**_values(reply, now, inbound_id, modem, text))
+        session.add(row)
+        rows.append(row)
+    return rows[0]
+
+
+def pages_of(text: str) -> list[str]:
+    """The SMS texts `enqueue` would queue for `text`."""
+    return paginate(to_gsm7(text))
+
+
+def paginate(text: str) -> list[str]:
+    """Split a GSM-7 text into pages of at most MAX_SEGMENTS segments each, on word
+    boundaries, numbered ` (1/3)`; more than MAX_PAGES pages: the last one ends in `...`."""
+    if septets(text) <= PAGE_SEPTETS:
+        return [text]
+    room = PAGE_SEPTETS - len(" (9/9)") - 2  # 2: an escape never straddles two parts
+    pages: list[str] = []
+    rest = text.strip()
+    if not rest:
+        return [_cut(text, PAGE_SEPTETS)]
+    while rest:
+        if len(pages) == MAX_PAGES - 1 and septets(rest) > room:
+            pages.append(_cut(rest, room - 3).rstrip() + "...")
+            break
+        page = _cut(rest, room)
+        if septets(page) < septets(rest):  # break at the last space, if there is one
+            space = page.rfind(" ")
+            if space > room // 2:
+                page = page[:space]
+        pages.append(page.rstrip())
+        rest = rest[len(page):].strip()
+    total = len(pages)
+    return [f"{page} ({n}/{total})" for n, page in enumerate(pages, 1)] if total > 1 else pages
+
+
+def _cut(text: str, budget: int) -> str:
+    """The longest prefix of `text` that fits `budget` septets."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += septets(ch)
+        if used > budget:
+            return text[:index]
+    return text
+
+
+def enqueue_many(session: Session, items: list[tuple[Reply, int | None, str]], now: datetime) -> int:
+    """Queue many SMS, `(reply, inbound_id, modem)` each, in one INSERT (no ORM objects):
+    for a batch of answers written at the end of its transaction. Same GSM-7 gate."""
+    if not items:
+        return 0
+    rows = [_values(reply, now, inbound_id, modem, page)
+            for reply, inbound_id, modem in items for page in pages_of(reply.text)]
+    session.execute(insert(OutboxMessage.__table__), rows)
+    return len(rows)
+
+
+def _values(reply: Reply, now: datetime, inbound_id: int | None, modem: str,
+            text: str) -> dict:
+    """One outbox row for one page (already through the gate) of `reply`."""
+    encoding = measure(text)
+    return {
+        "to": reply.to, "text": text, "kind": reply.kind, "priority": PRIORITY.get(reply.kind, 10),
+        "status": "queued", "segments": encoding.segments, "encoding": encoding.encoding,
+        "attempts": 0, "modem": modem, "modem_ref": "", "error": "", "inbound_id": inbound_id,
+        "created_at": to_db(now),
+        "not_before": to_db(reply.not_before) if reply.not_before else None,
+        "sending_at": None, "sent_at": None,
+    }
+
+
+def _due(now: datetime):
+    return or_(col(OutboxMessage.not_before).is_(None), OutboxMessage.not_before <= to_db(now))
+
+
+def _mine(modem: str, now: datetime):
+    if not modem:
+        return true()
+    return or_(OutboxMessage.modem == "", OutboxMessage.modem == modem,
+               OutboxMessage.created_at <= to_db(now - HANDOVER))
+
+
+# `(session, row, now) -> bool`: may this broadcast row go now? (smsbot.broadcasts.send_policy)
+Admit = Callable[[Session, OutboxMessage, datetime], bool]
+
+
+def claim_next(session: Session, now: datetime, modem: str = "", *, broadcasts: bool = True,
+               admit: Admit | None = None, max_passes: int = 200) -> OutboxMessage | None:
+    """Take the most urgent due row and mark it `sending` (committed before the modem call).
+    Higher priority first, then oldest: a reply never waits behind a broadcast. A row meant
+    for another modem (a reply leaves through the modem that received the question: same
+    operator, cheaper) is taken only after HANDOVER, e.g. when that modem has failed.
+
+    `broadcasts=False` (quiet hours, throttle full) leaves broadcast rows queued; `admit`
+    may skip or defer a broadcast row (opt-out, daily cap), which is committed at once. After
+    `max_passes` refusals it returns None, so a long run of refusals never keeps the daemon
+    from reading the inbox (the next step goes on where this one stopped).
+
+    Safe with several senders: candidates are read with FOR UPDATE SKIP LOCKED on
+    PostgreSQL (ignored on SQLite), and a row is only ours if the conditional UPDATE
+    queued -> sending matched it."""
+    for _ in range(max_passes):
+        query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
+                                            _mine(modem, now))
+        if not broadcasts:
+            query = query.where(OutboxMessage.kind != "broadcast")
+        row = session.exec(
+            query.order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
+            .limit(1).with_for_update(skip_locked=True)
+        ).first()
+        if row is None:
+            session.rollback()
+            return None
+        if admit is not None and row.kind == "broadcast" and not admit(session, row, now):
+            session.commit()
+            continue
+        claimed = session.exec(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == "queued")
+            .values(status="sending", attempts=OutboxMessage.attempts + 1, sending_at=to_db(now),
+                    **({"modem": modem} if modem else {}))
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        if claimed.rowcount == 1:
+            session.refresh(row)
+            return row
+    return None
+
+
+def due(session: Session, now: datetime, limit: int, modem: str = "", *,
+        broadcasts: bool = True) -> list[OutboxMessage]:
+    """The next `limit` due rows for `modem`, most urgent first (one query for a whole send
+    batch); each is still claimed one by one with `claim`."""
+    query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
+                                        _mine(modem, now))
+    if not broadcasts:
+        query = query.where(OutboxMessage.kind != "broadcast")
+    return list(session.exec(
+        query.order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id).limit(limit)
+    ).all())
+
+
+def claim(db, row: OutboxMessage, now: datetime, modem: str = "") -> bool:
+    """queued -> sending, only if nobody else took the row since it was read (another
+    modem thread or daemon). `db` is a Session or a Connection; the caller commits before
+    the modem call. One prebuilt statement (the send loop runs it once per SMS)."""
+    values = {"status": "sending", "attempts": row.attempts + 1, "sending_at": to_db(now)}
+    if modem:
+        values["modem"] = modem
+    result = _execute(db, _statement(tuple(values), only_if={"status": "queued"}),
+                      row.id, values)
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+    return True
+
+
+def mark_sent(db, row: OutboxMessage, reference: str, now: datetime,
+              modem: str = "", *, commit: bool = True) -> None:
+    """`sent`, committed at once by default. `db` is a Session or a Connection (the send
+    loop holds one connection: a commit on it skips the Session's transaction book-keeping
+    and the pool check-in/check-out that each Session commit costs)."""
+    _apply(db, row, status="sent", modem_ref=reference, sent_at=to_db(now),
+           modem=modem or row.modem, error="")
+    if commit:
+        db.commit()
+
+
+def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
+                *, permanent: bool = False, charge: bool = True, commit: bool = True) -> None:
+    """Retry with backoff up to MAX_ATTEMPTS; then (or at once, if permanent) `failed`.
+    A failing number is pushed back, so it never blocks the rest of the queue. With
+    `charge=False` (the modem link failed, not this SMS) the try is not counted."""
+    attempts = row.attempts if charge else max(0, row.attempts - 1)
+    if permanent or attempts >= MAX_ATTEMPTS:
+        _apply(session, row, status="failed", error=error[:500], attempts=attempts)
+    else:
+        backoff = RETRY_BACKOFF[min(max(attempts, 1), len(RETRY_BACKOFF)) - 1]
+        _apply(session, row, status="queued", error=error[:500], attempts=attempts,
+               not_before=to_db(now + backoff))
+    if commit:
+        session.commit()
+
+
+def _apply(db, row: OutboxMessage, **values) -> None:
+    """One UPDATE by id, and the same values on the loaded row (without making it dirty).
+    The send loop runs this twice per SMS; a statement built once per set of columns and
+    run on the connection skips the ORM flush and statement building, most of the cost."""
+    _execute(db, _statement(tuple(values)), row.id, values)
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+
+
+def _statement(columns: tuple, only_if: dict | None = None):
+    key = (columns, tuple(sorted((only_if or {}).items())))
+    statement = _UPDATES.get(key)
+    if statement is None:
+        table = OutboxMessage.__table__
+        statement = update(table).where(table.c.id == bindparam("row_id"))
+        for name, value in (only_if or {}).items():
+            statement = statement.where(table.c[name] == value)
+        statement = _UPDATES[key] = statement.values(
+            {name: bindparam(f"v_{name}") for name in columns})
+    return statement
+
+
+def _execute(db, statement, row_id: int, values: dict):
+    connection = db.connection() if isinstance(db, OrmSession) else db
+    return connection.execute(statement, {"row_id": row_id,
+                                          **{f"v_{k}": v for k, v in values.items()}})
+
+
+_UPDATES: dict[tuple, object] = {}
+
+
+STALE_SENDING = timedelta(minutes=10)  # no modem call takes this long
+
+
+def requeue_interrupted(session: Session, modems: list[str] | None = None,
+                        now: datetime | None = None) -> int:
+    """Rows left `sending` by a crash go back to the queue. With `modems`, only the rows
+    those modems had claimed (other daemons' sends in flight are not theirs to touch), and,
+    with `now`, any row claimed longer than STALE_SENDING ago (its daemon died for good).
+    Returns how many."""
+    stmt = update(OutboxMessage).where(OutboxMessage.status == "sending")
+    if modems is not None:
+        # "" = claimed by a sender that named no modem (the daemon always names it)
+        mine = col(OutboxMessage.modem).in_([*modems, ""])
+        if now is not None:
+            mine = or_(mine, OutboxMessage.sending_at < to_db(now - STALE_SENDING))
+        stmt = stmt.where(mine)
+    result = session.exec(stmt.values(status="queued"))
+    session.commit()
+    return result.rowcount or 0
+
+
+def due_count(session: Session, now: datetime, *, broadcasts: bool = True) -> int:
+    from sqlalchemy import func
+    query = (select(func.count()).select_from(OutboxMessage)
+             .where(OutboxMessage.status == "queued", _due(now)))
+    if not broadcasts:
+        query = query.where(OutboxMessage.kind != "broadcast")
+    return session.exec(query).one()
+
+
+def retrying_count(session: Session) -> int:
+    """Queued rows waiting for another try after a failed send (not yet given up)."""
+    from sqlalchemy import func
+    return session.exec(
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.status == "queued", OutboxMessage.error != "")
+    ).one()

@@ -1,0 +1,25 @@
+"""TOLAK <code> <alasan>: the shop refuses its sub-order; the buyer is told why."""
+
+from __future__ import annotations
+
+from smsbot.models import Order, Shop, SubOrder
+from smsbot.orders import rules as orders
+from smsbot.orders.steps import seller_step, tell_buyer
+from smsbot.orders.texts import lang_of
+from smsbot.sms.command import Command
+from smsbot.sms.context import Context
+
+MAX_REASON = 60
+
+
+def handle(ctx: Context, cmd: Command) -> None:
+    words = cmd.rest.split(None, 1)
+    reason = " ".join(words[1].split())[:MAX_REASON] if len(words) > 1 else ""
+
+    def refuse(ctx: Context, order: Order, sub: SubOrder, shop: Shop) -> bool:
+        orders.refuse(ctx.session, sub, reason, ctx.now)
+        tell_buyer(ctx, order, "tolak.buyer", shop=shop.name[:30],
+                   reason=reason or ctx.t("no_reason", lang=lang_of(ctx.session, order.buyer_phone)))
+        return True
+
+    seller_step(ctx, cmd, ("pending",), refuse)

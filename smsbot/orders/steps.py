@@ -1,0 +1,168 @@
+"""The order keywords' shared flows over a Context: find the order the sender may act on,
+run one step of smsbot.orders.rules, tell the other side. The handlers in smsbot/handlers/ are
+thin wrappers around these.
+
+Who may act: the buyer is `Order.buyer_phone`; a seller is any phone equal to the
+`Shop.phone` of one of the order's sub-orders, and acts on those sub-orders only.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from smsbot.catalog.prices import short_price
+from smsbot.models import Order, Shop, SubOrder
+from smsbot.orders import rules as orders
+from smsbot.orders.texts import lang_of
+from smsbot.sms import conversation as state
+from smsbot.sms.command import Command
+from smsbot.sms.context import Context
+
+SellerAct = Callable[[Context, Order, SubOrder, Shop], bool]  # False: stop (already replied)
+
+
+def say_problem(ctx: Context, problem: orders.Problem, **extra) -> None:
+    ctx.say(problem.key if "." in problem.key else f"pesan.{problem.key}",
+            **{**problem.values, **extra})
+
+
+def seller_product(ctx: Context, cmd: Command):
+    """STOK/HARGA `<code> <value>` from a shop's phone: the shop's own product, or None after
+    the reply that says what is wrong (not a seller, no value, not its product)."""
+    if not orders.is_seller(ctx.session, ctx.sender):
+        ctx.say("pesan.not_seller", keyword=cmd.name)
+        return None
+    if len(cmd.args) < 2:
+        ctx.say("need")
+        return None
+    found = orders.own_product(ctx.session, ctx.sender, cmd.args[0])
+    if isinstance(found, orders.Problem):
+        say_problem(ctx, found, keyword=cmd.name)
+        return None
+    return found[0]
+
+
+def code_arg(cmd: Command) -> str:
+    return cmd.args[0].upper()[:12] if cmd.args else ""
+
+
+def draft_order(ctx: Context) -> Order | None:
+    data = state.get(ctx.session, ctx.sender, orders.DRAFT_STATE, ctx.now)
+    return orders.find(ctx.session, data["code"]) if data else None
+
+
+def buyer_order(ctx: Context, cmd: Command) -> Order | None:
+    """`<KEYWORD> <code>`: the sender's own order; without a code: the order awaiting YA.
+    Replies (and returns None) when there is none."""
+    if cmd.args:
+        order = orders.find(ctx.session, code_arg(cmd))
+        if order is None or order.buyer_phone != ctx.sender:
+            ctx.say("pesan.not_found", code=code_arg(cmd))
+            return None
+        return order
+    order = draft_order(ctx)
+    if order is None:
+        ctx.say("pesan.no_draft")
+    return order
+
+
+def open_draft(ctx: Context) -> Order | None:
+    """The order awaiting YA, for AMBIL/ANTAR; replies and returns None if there is none."""
+    order = draft_order(ctx)
+    if order is None:
+        ctx.say("pesan.no_draft")
+        return None
+    if orders.draft_expired(order, ctx.now):
+        order.status = "expired"
+        ctx.session.add(order)
+    if order.status != "draft":
+        key = {"confirmed": "already_confirmed", "cancelled": "was_cancelled"}.get(
+            order.status, "expired")
+        ctx.say(f"pesan.{key}", code=order.code)
+        return None
+    return order
+
+
+def state_label(ctx: Context, order: Order, sub: SubOrder | None = None) -> str:
+    if sub is not None and order.status == "confirmed":
+        return ctx.t(f"status.sub_{sub.status}")
+    return ctx.t(f"status.order_{order.status}")
+
+
+def seller_step(ctx: Context, cmd: Command, allowed: tuple[str, ...], act: SellerAct) -> None:
+    """TERIMA/TOLAK/KIRIM: only the shop's own phone, only from the `allowed` states."""
+    if not cmd.args:
+        ctx.say("pesan.need_code", keyword=cmd.name)
+        return
+    code = code_arg(cmd)
+    order = orders.find(ctx.session, code)
+    mine = orders.seller_parts(ctx.session, order, ctx.sender) if order else []
+    if order is None:
+        ctx.say("pesan.not_found", code=code)
+        return
+    if not mine:
+        ctx.say("pesan.not_yours", code=order.code)
+        return
+    if order.status != "confirmed":
+        ctx.say("wrong_state", code=order.code, state=state_label(ctx, order))
+        return
+    todo = [(sub, shop) for sub, shop in mine if sub.status in allowed]
+    if not todo:
+        ctx.say("wrong_state", code=order.code, state=state_label(ctx, order, mine[0][0]))
+        return
+    for sub, shop in todo:
+        if not act(ctx, order, sub, shop):
+            return
+    ctx.say("done", code=order.code)
+
+
+def tell_buyer(ctx: Context, order: Order, key: str, **values) -> None:
+    lang = lang_of(ctx.session, order.buyer_phone)
+    ctx.notify(order.buyer_phone, ctx.t(key, lang=lang, code=order.code, **values), "notice")
+
+
+def tell_shop(ctx: Context, shop: Shop, key: str, **values) -> None:
+    ctx.notify(shop.phone, ctx.t(key, lang=lang_of(ctx.session, shop.phone), **values), "notice")
+
+
+def where(ctx: Context, order: Order, shop: Shop) -> str:
+    return order.address if order.delivery == "antar" else (shop.address or shop.name)
+
+
+def finish(ctx: Context, code: str, cmd: Command) -> bool:
+    """SELESAI <order code> (a FINISHER of smsbot/handlers/selesai.py): the seller, or the
+    buyer, marks accepted/shipped sub-orders done. False when `code` is not an order."""
+    if not orders.looks_like_code(code):
+        return False
+    order = orders.find(ctx.session, code)
+    if order is None:
+        return False
+    mine = orders.seller_parts(ctx.session, order, ctx.sender)
+    buyer = not mine and order.buyer_phone == ctx.sender
+    if not mine and not buyer:
+        ctx.say("pesan.not_found", code=order.code)
+        return True
+    candidates = mine or orders.parts(ctx.session, order)
+    todo = [(sub, shop) for sub, shop in candidates if sub.status in ("accepted", "shipped")]
+    if order.status != "confirmed" or not todo:
+        ctx.say("kirim.finish_wrong", code=order.code,
+                state=state_label(ctx, order, candidates[0][0] if candidates else None))
+        return True
+    for sub, shop in todo:
+        orders.finish(ctx.session, sub, ctx.now)
+        if buyer:
+            tell_shop(ctx, shop, "kirim.finished_seller", code=order.code)
+        else:
+            tell_buyer(ctx, order, "kirim.finished_buyer", shop=shop.name[:30])
+    ctx.say("kirim.finished", code=order.code)
+    return True
+
+
+def payment_text(ctx: Context, shop: Shop, order: Order) -> str:
+    """The shop's payment text (COD or transfer details), else COD."""
+    return shop.payment_info.strip()[:60] or ctx.t(
+        "pesan.cod", lang=lang_of(ctx.session, order.buyer_phone))
+
+
+def money(idr: int) -> str:
+    return short_price(idr)
