@@ -1,24 +1,24 @@
 """Where the data folders are: the top-level `grammar/` and `db/` of a source checkout, or
-their copies inside the installed wheel (`smsbot.grammar_data`, `smsbot.dbdata`)."""
+their copies inside the installed wheel (`smsbot/grammar_data`, `smsbot/dbdata`)."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 
 
 def grammar_root() -> Path:
     if (_CHECKOUT / "grammar" / "common.toml").is_file():
         return _CHECKOUT / "grammar"
-    return Path(str(resources.files("smsbot.grammar_data")))
+    return _PACKAGE / "grammar_data"
 
 
 def db_root() -> Path:
     if (_CHECKOUT / "db" / "seed").is_dir():
         return _CHECKOUT / "db"
-    return Path(str(resources.files("smsbot.dbdata")))
+    return _PACKAGE / "dbdata"
 
 
 def seed_file(name: str) -> Path:

@@ -28,15 +28,20 @@ def test_demo_without_a_terminal_plays_a_conversation_and_exits_0(tmp_path, cli_
     assert log.count('Recipient number "+6281300000001"') == 8
 
 
-def test_wheel_carries_grammar_and_seed_data(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
-                    str(tmp_path), "."], check=True, capture_output=True, timeout=300)
+def test_wheel_builds_silently_and_carries_grammar_migrations_and_web_files(tmp_path):
+    """A fresh install must not greet a newcomer with a wall of build warnings, and the wheel
+    must carry the data folders that live at the top of the repository."""
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w",
+                           str(tmp_path), "."], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    output = (done.stdout + done.stderr).lower()
+    assert "warning" not in output and "deprecat" not in output, output
     wheel = next(tmp_path.glob("smsbot-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ["smsbot/grammar_data/common.toml", "smsbot/grammar_data/keywords/cari.toml",
                      "smsbot/grammar_data/examples/router.txt", "smsbot/dbdata/seed/shops.csv",
                      "smsbot/dbdata/seed/products.csv", "smsbot/dbdata/seed/kelurahan.csv",
-                     "smsbot/cli.py", "smsbot/transport/gammu_modem.py",
+                     "smsbot/cli.py", "smsbot/modem/transport/gammu_modem.py",
                      "smsbot/dbdata/migrations/env.py", "smsbot/dbdata/migrations/script.py.mako",
                      "smsbot/dbdata/migrations/versions/0001_initial_schema.py",
                      "smsbot/web/templates/base.html", "smsbot/web/templates/public/product.html",
@@ -44,3 +49,4 @@ def test_wheel_carries_grammar_and_seed_data(tmp_path):
                      "smsbot/web/static/leaflet/leaflet.css", "smsbot/web/static/leaflet/LICENSE",
                      "smsbot/web/static/leaflet/images/marker-icon.png"]:
         assert expected in names, expected
+    assert not any("__pycache__" in name for name in names)

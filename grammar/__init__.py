@@ -1,1 +1,0 @@
-# Data package: the SMS command language (keywords, aliases, replies, examples).
