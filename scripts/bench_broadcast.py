@@ -31,9 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from smsbot.broadcasts import runs as broadcasts
 from smsbot.broadcasts.send_policy import SendPolicy  # noqa: E402
+from smsbot.contacts.models import Contact  # noqa: E402
 from smsbot.messages import outbox
+from smsbot.messages.models import OutboxMessage  # noqa: E402
 from smsbot.messages.send_settings import Settings  # noqa: E402
-from smsbot.models import Contact, OutboxMessage  # noqa: E402
 from smsbot.sms.context import Reply  # noqa: E402
 from smsbot.store import engine as db
 

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from smsbot.models import Contact, Product, Shop  # noqa: E402
+from smsbot.catalog.models import Product, Shop  # noqa: E402
+from smsbot.contacts.models import Contact  # noqa: E402
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Context  # noqa: E402
 from smsbot.store import engine as db

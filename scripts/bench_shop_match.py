@@ -15,8 +15,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Shop
 from smsbot.crm.shop_match import infer_shop
-from smsbot.models import Shop
 from smsbot.sim.seed import seed_demo
 from smsbot.store import engine as db
 

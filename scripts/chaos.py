@@ -41,7 +41,7 @@ from sqlalchemy import inspect, text as sql
 from sqlmodel import Session, func, select
 
 from smsbot.clock import utcnow
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.dummy import inbox_files, write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.sim.seed import seed_demo

@@ -15,10 +15,12 @@ import click
 from sqlmodel import Session, func, select
 
 from smsbot import __version__
+from smsbot.catalog.models import Product, Shop
 from smsbot.clock import utcnow
 from smsbot.contacts import directory as contacts
+from smsbot.contacts.models import Contact
 from smsbot.contacts.phones import normalize
-from smsbot.models import Contact, InboundMessage, OutboxMessage, Product, Shop
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.sms import grammar as grammar_module
 from smsbot.store import engine as db
 
@@ -141,7 +143,7 @@ def contacts_list(obj: Obj, role: str | None) -> None:
 
 def _interests(session: Session) -> dict[str, list[str]]:
     """IKUTI interests by phone (issue 6)."""
-    from smsbot.models import Follow
+    from smsbot.broadcasts.models import Follow
 
     found: dict[str, list[str]] = {}
     for follow in session.exec(select(Follow).order_by(Follow.id)):

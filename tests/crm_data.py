@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Shop
 from smsbot.contacts.phones import normalize
-from smsbot.models import Order, Shop, SubOrder
+from smsbot.orders.models import Order, SubOrder
 
 from .conftest import NOW
 

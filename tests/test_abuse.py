@@ -7,10 +7,11 @@ import pytest
 from sqlmodel import Session, select
 
 from smsbot.contacts import auth, directory as contacts
+from smsbot.contacts.models import SecurityEvent
 from smsbot.messages.gsm7 import is_gsm7
 from smsbot.messages.limits import Limits
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.messages.outbox import enqueue
-from smsbot.models import InboundMessage, OutboxMessage, SecurityEvent
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Context, Reply
 from smsbot.testing import Conversation
@@ -189,7 +190,7 @@ def test_admin_pin_is_checked_and_wrong_pins_lock_it(ctx_for, seeded):
 
 
 def test_seller_commands_only_from_the_shops_phone(ctx_for, seeded):
-    from smsbot.models import Shop
+    from smsbot.catalog.models import Shop
 
     with Session(seeded) as session:
         shop = session.exec(select(Shop)).first()

@@ -5,7 +5,7 @@ import random
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.sms import wiring
 from smsbot.testing import Conversation
 

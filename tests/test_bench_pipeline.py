@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from smsbot.messages import inbox as ingest
 from smsbot.messages.gsm7 import encode_parts, measure
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.transport.base import IncomingSMS
 from smsbot.sms import grammar
 

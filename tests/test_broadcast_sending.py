@@ -12,8 +12,8 @@ from smsbot.broadcasts import runs as broadcasts
 from smsbot.cli import main
 from smsbot.clock import parse_iso
 from smsbot.messages import outbox
+from smsbot.messages.models import OutboxMessage
 from smsbot.messages.send_settings import Settings, parse_quiet_hours
-from smsbot.models import OutboxMessage
 from smsbot.sim.chat import run_chat
 from smsbot.sms.context import Reply
 from smsbot.sms.grammar import load

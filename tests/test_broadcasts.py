@@ -6,11 +6,14 @@ import pytest
 from sqlmodel import Session, select
 
 from smsbot.broadcasts import runs as broadcasts
+from smsbot.broadcasts.models import Broadcast
+from smsbot.catalog.models import PromoPrice
 from smsbot.catalog.promos import active_promo
 from smsbot.clock import parse_iso
+from smsbot.contacts.models import Contact
 from smsbot.contacts.phones import normalize
+from smsbot.messages.models import OutboxMessage
 from smsbot.messages.send_settings import Settings
-from smsbot.models import Broadcast, Contact, OutboxMessage, PromoPrice
 from smsbot.testing import Conversation
 
 ADMIN, BUYER = "081200000001", "081300000001"

@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Shop
 from smsbot.crm.shop_match import infer_shop
 from smsbot.crm.tickets import categorize, category_label, category_names
-from smsbot.models import Shop
 
 
 @pytest.mark.parametrize("text,shop", [

@@ -176,7 +176,7 @@ def test_long_complaints_are_shortened_for_the_shop_never_the_frame(crm):
 def test_each_party_reads_its_own_language_and_the_shop_can_close(crm, seeded):
     from sqlmodel import Session, select
 
-    from smsbot.models import Contact
+    from smsbot.contacts.models import Contact
 
     with Session(seeded) as session:
         shop = session.exec(select(Contact).where(Contact.phone == "+6281266104512")).one()

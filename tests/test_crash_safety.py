@@ -8,7 +8,7 @@ database and the same dummy modem folder.
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.daemon import Daemon
 from smsbot.modem.dummy import inbox_files, write_config
 from smsbot.modem.transport import TransportError

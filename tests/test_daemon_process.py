@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.dummy import write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.store import engine as db

@@ -10,7 +10,7 @@ import gammu
 from sqlmodel import Session, select
 
 from smsbot.clock import utcnow
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.daemon import Daemon
 from smsbot.modem.dummy import inbox_files, write_config
 from smsbot.modem.transport.faulty import FaultPlan, FaultyGammuTransport

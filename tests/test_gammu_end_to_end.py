@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.dummy import inbox_files, write_config
 from smsbot.store import engine as db
 

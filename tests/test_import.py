@@ -5,7 +5,8 @@ import subprocess
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.models import Contact, Product, Shop
+from smsbot.catalog.models import Product, Shop
+from smsbot.contacts.models import Contact
 from smsbot.store import engine as db
 
 pytestmark = pytest.mark.backends

@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from smsbot import codes
-from smsbot.models import Order, Product, Shop
+from smsbot.catalog.models import Product, Shop
 from smsbot.orders import rules as orders
+from smsbot.orders.models import Order
 
 BUYER = "081300000001"
 EMI = "081266104512"  # RDG1 Rendang Uni Emi: RT01
@@ -341,7 +342,7 @@ def test_promo_prices_from_price_for_are_applied_and_marked(conversation, seeded
 
 
 def test_english_speakers_get_english(conversation, seeded, fixed_codes):
-    from smsbot.models import Contact
+    from smsbot.contacts.models import Contact
 
     conversation.send(BUYER, "BANTUAN")
     with Session(seeded) as session:

@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.models import Product
+from smsbot.catalog.models import Product
 from smsbot.orders import rules as orders
 from smsbot.sms import core
 from smsbot.store import engine as db

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Product, PromoPrice, Shop
 from smsbot.catalog.promos import cached_active_prices, cached_promo_price
 from smsbot.clock import parse_iso, to_db
 from smsbot.crm.shop_match import infer_shop
-from smsbot.models import Product, PromoPrice, Shop
 from smsbot.sms import conversation as state
 
 NOW = parse_iso("2026-11-27T10:00")
@@ -127,7 +127,7 @@ def test_insert_now_writes_one_row_and_later_changes_to_it_are_saved(seeded):
     from sqlalchemy import inspect
 
     from smsbot.contacts import directory as contacts
-    from smsbot.models import Order
+    from smsbot.orders.models import Order
     from smsbot.store.fast_insert import insert_now
 
     with Session(seeded) as session:

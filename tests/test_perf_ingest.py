@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from smsbot.clock import to_db
 from smsbot.messages import inbox as ingest
-from smsbot.models import InboundMessage
+from smsbot.messages.models import InboundMessage
 from smsbot.modem.transport.base import IncomingSMS
 
 from .conftest import NOW

@@ -2,8 +2,9 @@
 
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Shop
 from smsbot.crm.reviews import shop_rating, shop_ratings
-from smsbot.models import Shop, SubOrder
+from smsbot.orders.models import SubOrder
 
 from .crm_data import make_order
 

@@ -3,8 +3,9 @@
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.models import Product, SearchMiss
+from smsbot.catalog.models import Product
 from smsbot.search import index as search_index
+from smsbot.search.models import SearchMiss
 from smsbot.search.words import fold_words, parse_query
 
 BUYER = "081300000001"

@@ -7,16 +7,11 @@ from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from smsbot.broadcasts import runs as broadcasts
-from smsbot.models import (
-    Broadcast,
-    Complaint,
-    ComplaintMessage,
-    Order,
-    OutboxMessage,
-    Product,
-    Shop,
-    SubOrder,
-)
+from smsbot.broadcasts.models import Broadcast
+from smsbot.catalog.models import Product, Shop
+from smsbot.crm.models import Complaint, ComplaintMessage
+from smsbot.messages.models import OutboxMessage
+from smsbot.orders.models import Order, SubOrder
 from smsbot.testing import Conversation
 
 from .conftest import NOW
@@ -160,7 +155,7 @@ def test_a_seller_whose_shop_is_closed_loses_access_at_once(web, seeded):
 
 
 def test_an_admin_made_buyer_loses_access_at_once(web, seeded):
-    from smsbot.models import Contact
+    from smsbot.contacts.models import Contact
 
     log_in(web, seeded, ADMIN, ADMIN_E164)
     assert web.get("/dasbor/admin/toko").status_code == 200

@@ -3,7 +3,8 @@ outbox, answer a complaint, accept an order by button. Screenshots in test-outpu
 
 from sqlmodel import Session, select
 
-from smsbot.models import Order, OutboxMessage, SubOrder
+from smsbot.messages.models import OutboxMessage
+from smsbot.orders.models import Order, SubOrder
 from smsbot.testing import Conversation
 from tests.browser import screenshot
 

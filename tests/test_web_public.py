@@ -8,7 +8,10 @@ import pytest
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
-from smsbot.models import Order, OrderItem, Product, Review, SearchMiss, Shop, SubOrder
+from smsbot.catalog.models import Product, Shop
+from smsbot.crm.models import Review
+from smsbot.orders.models import Order, OrderItem, SubOrder
+from smsbot.search.models import SearchMiss
 from smsbot.web.app import create_app
 from smsbot.web.config import WebConfig
 from tests.conftest import NOW
@@ -250,6 +253,6 @@ def test_a_buyer_who_is_not_logged_in_cannot_reach_the_dashboard(site):
 def test_searching_the_web_does_not_touch_anyones_cari_list(web, seeded):
     web.get("/cari", params={"q": "rendang"})
     with Session(seeded) as session:
-        from smsbot.models import ConversationState
+        from smsbot.sms.models import ConversationState
 
         assert session.exec(select(func.count()).select_from(ConversationState)).one() == 0

@@ -4,7 +4,7 @@ passes the connection in; `render_as_batch` lets the same migrations ALTER table
 from alembic import context
 from sqlmodel import SQLModel
 
-import smsbot.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from smsbot.store import schema  # noqa: F401  (registers every table)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -13,9 +13,9 @@ import click
 from sqlmodel import Session, select
 
 from smsbot.broadcasts import runs as broadcasts
+from smsbot.broadcasts.models import Broadcast
 from smsbot.broadcasts.when import show
 from smsbot.clock import parse_iso, utcnow
-from smsbot.models import Broadcast
 
 STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled")
 

@@ -20,9 +20,12 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
+from smsbot.broadcasts.models import Broadcast, Follow
+from smsbot.catalog.models import Shop
 from smsbot.clock import LOCAL_TZ, from_db, to_db
+from smsbot.contacts.models import Contact
 from smsbot.messages.gsm7 import measure, to_gsm7
-from smsbot.models import PRIORITY, Broadcast, Contact, Follow, OutboxMessage, Shop
+from smsbot.messages.models import PRIORITY, OutboxMessage
 from smsbot.search.places import fold, kelurahan as find_kelurahan, places
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Reply

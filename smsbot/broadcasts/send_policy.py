@@ -15,9 +15,11 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from smsbot.broadcasts.models import Broadcast
 from smsbot.clock import local, to_db
+from smsbot.contacts.models import Contact
+from smsbot.messages.models import OutboxMessage
 from smsbot.messages.send_settings import Settings
-from smsbot.models import Broadcast, Contact, OutboxMessage
 
 
 def in_quiet_hours(now: datetime, quiet: tuple[time, time] | None) -> bool:

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Product, Shop
 from smsbot.contacts import directory as contacts
 from smsbot.contacts.phones import normalize
-from smsbot.models import Product, Shop
 from smsbot.search import places as gazetteer
 
 SHOP_COLUMNS = ["code", "name", "phone", "address", "kelurahan", "lat", "lon", "hours",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from smsbot.models import Product, Shop
+from smsbot.catalog.models import Product, Shop
 from smsbot.store import txcache as tablecache
 
 _BY_CODE = (select(Product, Shop).join(Shop, Shop.id == Product.shop_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from smsbot.catalog.models import Product, PromoPrice
 from smsbot.clock import from_db, to_db
-from smsbot.models import Product, PromoPrice
 from smsbot.store import txcache as tablecache
 
 

@@ -7,7 +7,7 @@ import click
 from sqlmodel import Session, col, select
 
 from smsbot.clock import local
-from smsbot.models import InboundMessage
+from smsbot.messages.models import InboundMessage
 
 
 @click.command("security")

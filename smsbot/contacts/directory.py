@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
-from smsbot.models import Contact
+from smsbot.contacts.models import Contact
 from smsbot.store import txcache as tablecache
 
 ROLES = ("buyer", "seller", "admin")

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
-from smsbot.models import SecurityEvent
+from smsbot.contacts.models import SecurityEvent
 
 log = logging.getLogger(__name__)
 

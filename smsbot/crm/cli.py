@@ -9,12 +9,14 @@ from pathlib import Path
 import click
 from sqlmodel import Session, col, func, select
 
+from smsbot.catalog.models import Shop
 from smsbot.clock import local, utcnow
 from smsbot.contacts.phones import local_form
 from smsbot.crm import report as crm_report, report_html, tickets as complaints_module
+from smsbot.crm.models import Complaint, ComplaintMessage
 from smsbot.crm.reviews import rating_counts
 from smsbot.crm.umkm_class import DEFAULT_LAW, LAWS, classify
-from smsbot.models import Complaint, ComplaintMessage, Order, Shop, SubOrder
+from smsbot.orders.models import Order, SubOrder
 
 
 def _when(moment) -> str:

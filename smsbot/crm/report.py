@@ -22,10 +22,12 @@ from statistics import median
 
 from sqlmodel import Session, col, select
 
+from smsbot.catalog.models import Shop
 from smsbot.catalog.prices import short_price
 from smsbot.clock import from_db
+from smsbot.crm.models import Complaint, Review
 from smsbot.crm.tickets import category_names
-from smsbot.models import Complaint, Order, Review, Shop, SubOrder
+from smsbot.orders.models import Order, SubOrder
 from smsbot.search import places as gazetteer
 
 UNKNOWN_KECAMATAN = "(unknown)"

@@ -9,7 +9,8 @@ from typing import Iterable
 from sqlmodel import Session, col, func, select
 
 from smsbot.clock import to_db
-from smsbot.models import Order, Review, SubOrder
+from smsbot.crm.models import Review
+from smsbot.orders.models import Order, SubOrder
 from smsbot.store import txcache as tablecache
 
 

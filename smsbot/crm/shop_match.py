@@ -25,7 +25,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
-from smsbot.models import Product, Shop
+from smsbot.catalog.models import Product, Shop
 from smsbot.search import version
 from smsbot.store import txcache as tablecache
 

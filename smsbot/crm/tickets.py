@@ -16,12 +16,15 @@ from sqlalchemy import bindparam, event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
+from smsbot.catalog.models import Shop
 from smsbot.clock import from_db, to_db
 from smsbot.codes import new_code
 from smsbot.contacts import directory as contacts
+from smsbot.contacts.models import Contact
 from smsbot.contacts.phones import local_form
+from smsbot.crm.models import Complaint, ComplaintMessage
 from smsbot.crm.shop_match import infer_shop, tokens
-from smsbot.models import Complaint, ComplaintMessage, Contact, Order, Shop, SubOrder
+from smsbot.orders.models import Order, SubOrder
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Context, Reply
 from smsbot.sms.grammar import Grammar

@@ -27,7 +27,7 @@ from smsbot.contacts import directory as contacts, security_log as security
 from smsbot.contacts.phones import normalize, sender_kind
 from smsbot.messages import limits as limits_module, outbox
 from smsbot.messages.limits import Limits
-from smsbot.models import InboundMessage
+from smsbot.messages.models import InboundMessage
 from smsbot.modem.transport.base import IncomingSMS
 from smsbot.sms import conversation as state, core
 from smsbot.sms.context import Reply

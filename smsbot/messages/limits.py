@@ -25,7 +25,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
-from smsbot.models import InboundMessage, OutboxMessage
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.sms import conversation as state
 
 NOTICE_KEY = "limits.notice"

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
 from smsbot.messages.gsm7 import measure, septets, to_gsm7
-from smsbot.models import PRIORITY, OutboxMessage
+from smsbot.messages.models import PRIORITY, OutboxMessage
 from smsbot.sms.context import Reply
 
 MAX_SEGMENTS = 2  # per SMS: a third segment costs the sender (or us) a third SMS

@@ -7,11 +7,12 @@ import sys
 import click
 from sqlmodel import Session, col, select
 
+from smsbot.catalog.models import Shop
 from smsbot.catalog.prices import short_price
 from smsbot.clock import local
 from smsbot.contacts.phones import local_form
-from smsbot.models import Order, OrderItem, Shop, SubOrder
 from smsbot.orders import rules as order_logic
+from smsbot.orders.models import Order, OrderItem, SubOrder
 
 ORDER_STATUSES = ("draft", "confirmed", "cancelled", "expired")
 SUB_STATUSES = ("pending", "accepted", "refused", "shipped", "done")

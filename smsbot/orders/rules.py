@@ -23,10 +23,11 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from smsbot.catalog.lookup import product_by_code
+from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.promos import cached_promo_price
 from smsbot.clock import from_db, to_db
 from smsbot.codes import ORDER_CODE_ALPHABET, ORDER_CODE_LENGTH, new_code
-from smsbot.models import Order, OrderItem, Product, Shop, SubOrder
+from smsbot.orders.models import Order, OrderItem, SubOrder
 from smsbot.store import txcache as tablecache
 from smsbot.store.fast_insert import insert_now
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+from smsbot.catalog.models import Shop
 from smsbot.catalog.prices import short_price
-from smsbot.models import Order, Shop, SubOrder
 from smsbot.orders import rules as orders
+from smsbot.orders.models import Order, SubOrder
 from smsbot.orders.texts import lang_of
 from smsbot.sms import conversation as state
 from smsbot.sms.command import Command

@@ -11,12 +11,13 @@ from typing import Callable
 
 from sqlmodel import Session
 
+from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.prices import short_price
 from smsbot.contacts import directory as contacts
 from smsbot.contacts.phones import local_form
 from smsbot.messages.gsm7 import septets, to_gsm7
-from smsbot.models import Order, OrderItem, Product, Shop, SubOrder
 from smsbot.orders import rules as orders
+from smsbot.orders.models import Order, OrderItem, SubOrder
 from smsbot.sms.grammar import Grammar
 
 ONE_SMS = 160

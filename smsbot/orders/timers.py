@@ -16,10 +16,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from smsbot.catalog.models import Shop
 from smsbot.catalog.prices import short_price
 from smsbot.clock import local, to_db
-from smsbot.models import Order, Shop, SubOrder
 from smsbot.orders import rules as orders
+from smsbot.orders.models import Order, SubOrder
 from smsbot.orders.texts import lang_of
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Reply

@@ -11,7 +11,7 @@ import click
 from sqlmodel import Session, func, select
 
 from smsbot.clock import to_db, utcnow
-from smsbot.models import SearchMiss
+from smsbot.search.models import SearchMiss
 
 
 @click.group("report")

@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
-from smsbot.models import Product, Shop
+from smsbot.catalog.models import Product, Shop
 from smsbot.search import version
 from smsbot.search.words import Query, fold_words, table
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlalchemy import event, insert, text, update
 from sqlalchemy.orm import Session as OrmSession
 
+from smsbot.catalog.models import Product, Shop
 from smsbot.clock import utcnow
-from smsbot.models import CatalogVersion, Product, Shop
+from smsbot.search.models import CatalogVersion
 from smsbot.store import txcache as tablecache
 
 

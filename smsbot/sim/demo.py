@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Shop
 from smsbot.clock import utcnow
 from smsbot.contacts.phones import local_form, normalize
-from smsbot.models import Shop
 from smsbot.modem.daemon import Daemon
 from smsbot.modem.dummy import write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from smsbot.models import Contact
+from smsbot.contacts.models import Contact
 from smsbot.sms.grammar import Grammar
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
-from smsbot.models import ConversationState
+from smsbot.sms.models import ConversationState
 from smsbot.store import txcache as tablecache
 
 DEFAULT_TTL = timedelta(hours=2)

@@ -13,8 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from smsbot import models  # noqa: F401  (registers the tables)
 from smsbot.search import version as _catalog_version  # noqa: F401  (bumps it on catalog changes)
+from smsbot.store import schema  # noqa: F401  (registers every table)
 
 DEFAULT_URL = "sqlite:///var/smsbot.db"
 ENV_VAR = "SMSBOT_DB"

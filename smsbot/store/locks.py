@@ -1,4 +1,4 @@
-"""Named locks held for one transaction (see models.Lock)."""
+"""Named locks held for one transaction (see smsbot.store.models.Lock)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from smsbot.clock import to_db
-from smsbot.models import Lock
+from smsbot.store.models import Lock
 
 
 def hold(session: Session, name: str, now: datetime) -> None:

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
-from smsbot import models  # noqa: F401
 from smsbot.paths import db_root
+from smsbot.store import schema  # noqa: F401  (registers every table)
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -18,21 +18,17 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from smsbot.catalog.models import Product, Shop
+from smsbot.contacts.models import Contact
 from smsbot.contacts.phones import sender_kind
 from smsbot.messages import inbox as ingest
 from smsbot.messages.gsm7 import is_gsm7
 from smsbot.messages.limits import Limits
+from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.messages.outbox import MAX_PAGES, MAX_SEGMENTS
-from smsbot.models import (
-    Contact,
-    ConversationState,
-    InboundMessage,
-    OutboxMessage,
-    Product,
-    Shop,
-)
 from smsbot.modem.transport.base import IncomingSMS
 from smsbot.sms.grammar import Grammar
+from smsbot.sms.models import ConversationState
 
 PIECES = [
     # keywords and near-keywords

@@ -17,13 +17,16 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from smsbot.broadcasts import runs as broadcasts
+from smsbot.broadcasts.models import Broadcast
+from smsbot.catalog.models import Shop
 from smsbot.clock import parse_iso
 from smsbot.crm import report as crm_report, report_html
+from smsbot.crm.models import Complaint
 from smsbot.crm.reviews import rating_counts
 from smsbot.crm.umkm_class import DEFAULT_LAW, LAWS, classify
-from smsbot.models import Broadcast, Complaint, Order, Shop, SubOrder
 from smsbot.orders import rules as orders
 from smsbot.orders.cli import ORDER_STATUSES, SUB_STATUSES
+from smsbot.orders.models import Order, SubOrder
 from smsbot.search.cli import unmet
 from smsbot.web.dash_base import back, dash_page, db, flash, now, typed
 from smsbot.web.security import checked_form, require_admin

@@ -11,8 +11,10 @@ from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.routing import Route
 
+from smsbot.catalog.models import Shop
 from smsbot.crm import tickets as complaints
-from smsbot.models import Complaint, ComplaintMessage, Order, Shop
+from smsbot.crm.models import Complaint, ComplaintMessage
+from smsbot.orders.models import Order
 from smsbot.web.dash_base import act, back, dash_page, db, not_found, typed
 from smsbot.web.security import User, checked_form, require_user
 

@@ -13,8 +13,10 @@ from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.routing import Route
 
-from smsbot.models import Order, Product, Review, Shop, SubOrder
+from smsbot.catalog.models import Product, Shop
+from smsbot.crm.models import Review
 from smsbot.orders import rules as orders
+from smsbot.orders.models import Order, SubOrder
 from smsbot.web.dash_base import (
     act,
     back,

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.promos import active_promo
 from smsbot.crm.reviews import rating_counts
-from smsbot.models import Product, Shop
 from smsbot.search import index as search_index
 from smsbot.search.handlers import cari
 from smsbot.search.nearby import distance_text, grid

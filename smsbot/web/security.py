@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from smsbot.models import Contact, Shop
+from smsbot.catalog.models import Shop
+from smsbot.contacts.models import Contact
 
 
 @dataclass

@@ -7,8 +7,10 @@ import math
 
 from sqlmodel import Session, select
 
+from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.promos import active_prices
-from smsbot.models import OrderItem, Product, Review, Shop
+from smsbot.crm.models import Review
+from smsbot.orders.models import OrderItem
 from smsbot.search.nearby import is_open
 
 REVIEWS_SHOWN = 5

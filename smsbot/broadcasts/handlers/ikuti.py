@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from smsbot.broadcasts.models import Follow
 from smsbot.catalog.lookup import product_by_code
+from smsbot.catalog.models import Shop
 from smsbot.clock import to_db
-from smsbot.models import Follow, Shop
 from smsbot.search.places import fold
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context

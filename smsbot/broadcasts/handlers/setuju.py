@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smsbot.broadcasts import runs as broadcasts
-from smsbot.models import Broadcast
+from smsbot.broadcasts.models import Broadcast
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 

@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from smsbot.broadcasts import runs as broadcasts
 from smsbot.catalog.lookup import product_by_code
+from smsbot.catalog.models import PromoPrice
 from smsbot.catalog.prices import short_price
 from smsbot.catalog.promos import active_promo  # noqa: F401  (re-exported)
 from smsbot.clock import local, to_db
-from smsbot.models import Contact, PromoPrice
+from smsbot.contacts.models import Contact
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from smsbot.catalog.models import Shop
 from smsbot.codes import ORDER_CODE_ALPHABET, ORDER_CODE_LENGTH
 from smsbot.crm import tickets as complaints
-from smsbot.models import Shop
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from smsbot.catalog.models import Shop
 from smsbot.crm import reviews, tickets as complaints
-from smsbot.models import Shop
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 

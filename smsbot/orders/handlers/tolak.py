@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from smsbot.models import Order, Shop, SubOrder
+from smsbot.catalog.models import Shop
 from smsbot.orders import rules as orders
+from smsbot.orders.models import Order, SubOrder
 from smsbot.orders.steps import seller_step, tell_buyer
 from smsbot.orders.texts import lang_of
 from smsbot.sms.command import Command

@@ -15,8 +15,8 @@ from smsbot.catalog.prices import short_price
 from smsbot.catalog.promos import cached_active_prices
 from smsbot.clock import to_db
 from smsbot.crm.reviews import cached_shop_ratings
-from smsbot.models import SearchMiss
 from smsbot.search import index as search_index
+from smsbot.search.models import SearchMiss
 from smsbot.search.words import Query, fold_words, parse_query, table
 from smsbot.sms import conversation as state
 from smsbot.sms.command import Command

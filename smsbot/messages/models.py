@@ -1,0 +1,58 @@
+"""Every SMS in and out: the inbound log (with its dedupe key) and the outbox.
+
+Times are aware UTC datetimes (`smsbot.clock.to_db`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+# Outbox priorities: the sender drains higher first, so a reply beats a broadcast.
+PRIORITY = {"reply": 30, "notice": 20, "broadcast": 10}
+
+
+class InboundMessage(SQLModel, table=True):
+    """Every SMS exactly as received. The dedupe key makes a re-read SMS (a delete that
+    failed on the modem) a no-op instead of a second answer."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(index=True, unique=True)
+    sender: str = Field(index=True)  # as the network gave it
+    sender_e164: Optional[str] = Field(default=None, index=True)
+    text: str
+    parts: int = 1
+    modem: str = ""
+    sent_at: Optional[datetime] = None  # the sender's SMSC time stamp
+    received_at: datetime
+    status: str = Field(default="pending", index=True)  # pending | processed | ignored
+    processed_at: Optional[datetime] = None
+    note: str = ""
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One SMS to send. Only the transport loop sends; everything else writes rows here."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    to: str = Field(index=True)  # E.164
+    text: str
+    kind: str = "reply"  # reply | notice | broadcast
+    priority: int = Field(default=30, index=True)
+    status: str = Field(default="queued", index=True)  # queued | sending | sent | failed
+    segments: int = 1
+    encoding: str = "gsm7"
+    attempts: int = 0
+    modem: str = ""  # preferred (or used) modem
+    modem_ref: str = ""
+    error: str = ""
+    inbound_id: Optional[int] = Field(default=None, foreign_key="inboundmessage.id")
+    created_at: datetime
+    not_before: Optional[datetime] = Field(default=None, index=True)
+    sending_at: Optional[datetime] = None
+    sent_at: Optional[datetime] = None
+    # Broadcast rows (issue 6): which broadcast, and "b<id>:<run>:<phone>" so that no
+    # recipient gets one run twice, whatever crashes or restarts happen.
+    broadcast_id: Optional[int] = Field(default=None, index=True)
+    dedupe_key: Optional[str] = Field(default=None, unique=True)
