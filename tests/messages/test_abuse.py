@@ -16,7 +16,7 @@ from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Context, Reply
 from smsbot.testing import Conversation
 
-from .conftest import NOW
+from ..conftest import NOW
 
 TOO_MANY = ("Terlalu banyak pesan dari nomor Anda. Balasan kami hentikan sementara; pesan "
             "Anda tetap tersimpan. Coba lagi nanti.")

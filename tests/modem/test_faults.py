@@ -17,7 +17,7 @@ from smsbot.modem.transport.faulty import FaultPlan, FaultyGammuTransport
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.sim.chat import SimulatedClock
 
-from .gammu_log import messages
+from ..gammu_log import messages
 
 
 class FakeMonotonic:

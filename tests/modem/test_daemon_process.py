@@ -14,7 +14,7 @@ from smsbot.modem.dummy import write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.store import engine as db
 
-from .gammu_log import messages
+from ..gammu_log import messages
 
 
 def wait_for(predicate, timeout=60.0, what="condition"):

@@ -4,7 +4,7 @@ import pytest
 
 from smsbot.testing import Conversation
 
-from .crm_data import fixed_tickets, make_order
+from ..crm_data import fixed_tickets, make_order
 
 BUYER, SHOP, ADMIN, STRANGER = "081300000001", "081266104512", "081200000001", "081300000009"
 OTHER_SHOP = "081374552190"  # RDG2, Rendang Amak Ida

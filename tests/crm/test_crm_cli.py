@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from smsbot.cli import main
 
-from .crm_data import fixed_tickets, make_order
+from ..crm_data import fixed_tickets, make_order
 
 BUYER, SHOP, ADMIN = "081300000001", "081266104512", "081200000001"
 

@@ -10,7 +10,7 @@ from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.dummy import inbox_files, write_config
 from smsbot.store import engine as db
 
-from .gammu_log import messages, sends
+from ..gammu_log import messages, sends
 
 pytestmark = pytest.mark.backends
 

@@ -10,7 +10,7 @@ from smsbot.modem.dummy import inbox_files, write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.store import engine as db
 
-from .gammu_log import messages
+from ..gammu_log import messages
 
 pytestmark = pytest.mark.backends
 

@@ -6,7 +6,7 @@ from smsbot.catalog.models import Shop
 from smsbot.crm.reviews import shop_rating, shop_ratings
 from smsbot.orders.models import SubOrder
 
-from .crm_data import make_order
+from ..crm_data import make_order
 
 BUYER, STRANGER = "081300000001", "081300000009"
 

@@ -14,7 +14,7 @@ from smsbot.messages.models import OutboxMessage
 from smsbot.orders.models import Order, SubOrder
 from smsbot.testing import Conversation
 
-from .conftest import NOW
+from ..conftest import NOW
 from .test_web_login import csrf_of, log_in
 
 ADMIN, ADMIN_E164 = "081200000001", "+6281200000001"

@@ -13,7 +13,7 @@ from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.transport.base import IncomingSMS
 from smsbot.sms import grammar
 
-from .conftest import NOW, load_script
+from ..conftest import NOW, load_script
 
 
 def _bench():

@@ -3,7 +3,7 @@ moments, restart; nothing lost, nothing answered twice outside the one known win
 kill inside Gammu's SendSMS after the modem took the SMS). The full run (1,000 SMS, 50
 kills) is `python scripts/chaos.py`."""
 
-from .conftest import load_script
+from ..conftest import load_script
 
 
 def load_chaos():

@@ -10,7 +10,7 @@ from smsbot.messages import inbox as ingest
 from smsbot.messages.models import InboundMessage
 from smsbot.modem.transport.base import IncomingSMS
 
-from .conftest import NOW
+from ..conftest import NOW
 
 
 def test_a_batch_is_stored_with_every_column_and_its_ids(engine):
