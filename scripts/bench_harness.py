@@ -116,7 +116,7 @@ def inject(folder: Path, messages: list[tuple[str, str]]) -> float:
 
 def smsbot_cmd() -> list[str]:
     exe = Path(sys.executable).parent / "smsbot"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "smsbot.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "smsbot"]
 
 
 def seed(db_path: Path) -> None:

@@ -1,11 +1,106 @@
-"""`smsbot modem status`: what the admin checks when SMS stop flowing."""
+"""The modem's commands: `smsbot run` (the daemon), `smsbot phone send` (an incoming SMS
+into a test modem) and `smsbot modem status` (what the admin checks when SMS stop flowing).
+`run` and `phone send` are part of the scripting contract."""
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 import sys
 
 import click
+
+
+@click.command("run")
+@click.option("--modem", "gammurcs", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Gammu config file (see modem_config/). Repeat for a modem pool: one thread "
+                   "per modem; each modem is named after its file (names must be distinct).")
+@click.option("--section", default=0, show_default=True, help="Section of the gammurc to use.")
+@click.option("--until-idle", is_flag=True,
+              help="Exit once the modem inbox is empty and the outbox is drained.")
+@click.option("--poll", default=2.0, show_default=True, help="Seconds between inbox polls.")
+@click.option("--quiet-hours", envvar="SMSBOT_QUIET_HOURS", default=None,
+              help="No broadcasts in these local hours [21:00-07:00; off = none; "
+                   "$SMSBOT_QUIET_HOURS].")
+@click.option("--send-rate", envvar="SMSBOT_SEND_RATE", type=int, default=None,
+              help="Messages per minute on each modem [6; 0 = no limit; $SMSBOT_SEND_RATE].")
+@click.option("--promos-per-day", envvar="SMSBOT_PROMOS_PER_DAY", type=int, default=None,
+              help="Broadcasts per contact per day [1; 0 = no cap; $SMSBOT_PROMOS_PER_DAY].")
+@click.option("--no-scheduler", is_flag=True,
+              help="Don't start the APScheduler job (the daemon's timer still expands broadcasts). "
+                   "Give it to every daemon but one on a shared database.")
+@click.option("--give-up-after", "give_up", default=0, show_default=True, metavar="N",
+              help="Exit 1 after N modem failures in a row (0: never; keep retrying with "
+                   "backoff, as a service should).")
+@click.pass_obj
+def run(obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: float,
+        quiet_hours: str | None, send_rate: int | None, promos_per_day: int | None,
+        no_scheduler: bool, give_up: int) -> None:
+    """The daemon: answer SMS on one or more modems until stopped (SIGTERM/SIGINT finish
+    the message in hand, then exit 0). A modem that cannot be opened, or fails later, is
+    reopened with backoff (1 s, 2 s ... 60 s); the daemon does not exit on its own. Several
+    daemons may share one PostgreSQL database."""
+    from smsbot.messages.send_settings import Settings
+    from smsbot.modem.daemon import ModemUnavailable
+    from smsbot.modem.pool import Pool
+    from smsbot.modem.transport.gammu_modem import GammuTransport
+
+    try:
+        settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,
+                                     promos_per_day=promos_per_day)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
+        logging.getLogger().setLevel(logging.INFO)
+    transports = [GammuTransport(gammurc, section=section) for gammurc in gammurcs]
+    try:
+        pool = Pool(obj.engine, transports, poll_interval=poll, settings=settings,
+                    max_connect_failures=give_up)
+    except ValueError as exc:
+        click.echo(f"smsbot run: {exc}", err=True)
+        sys.exit(1)
+    scheduler = None
+    if not no_scheduler and not until_idle:
+        from smsbot.broadcasts.scheduler import start_scheduler
+
+        scheduler = start_scheduler(obj.url, obj.engine)
+    gc.freeze()  # the start-up's objects live as long as the daemon: keep them out of GC scans
+    try:
+        pool.run(until_idle=until_idle)
+    except ModemUnavailable as exc:
+        click.echo(f"smsbot run: giving up: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        for transport in transports:
+            transport.close()
+
+
+@click.group("phone")
+def phone() -> None:
+    """Act as a phone on the network (dummy modem only): for the demo and tests."""
+
+
+@phone.command("send")
+@click.option("--modem", "gammurc", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--from", "sender", required=True, help="The sender's number (or an ID).")
+@click.argument("text")
+def phone_send(gammurc: str, sender: str, text: str) -> None:
+    """Put an incoming SMS into a dummy modem; long texts arrive as a real multipart SMS."""
+    from smsbot.modem.transport import TransportError
+    from smsbot.modem.transport.gammu_modem import GammuTransport
+
+    try:
+        transport = GammuTransport(gammurc).open()
+        parts = transport.inject(sender, text)
+        transport.close()
+    except TransportError as exc:
+        click.echo(f"smsbot phone send: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"queued on the modem: 1 SMS from {sender} in {parts} part(s)")
 
 
 @click.group("modem")
