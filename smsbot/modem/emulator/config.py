@@ -13,12 +13,19 @@ from . import state as st
 MODULE = "smsbot.modem.emulator"
 
 
+# The source tree this module lives in (emulator -> modem -> smsbot -> root).
+SOURCE_ROOT = Path(__file__).resolve().parents[3]
+
+
 def device_command(directory: str | os.PathLike, python: str | None = None) -> str:
     """The proxyat device line. Gammu runs it as `$SHELL -c "exec <line>"` (proxy.c), so each
-    word is shell-quoted."""
+    word is shell-quoted. `-P` and PYTHONPATH pin the emulator to this source tree: Gammu starts
+    it in the client's working directory, and a checkout there with its own `smsbot` package
+    would otherwise shadow this one."""
     python = python or sys.executable
-    return " ".join(shlex.quote(w) for w in (os.path.abspath(python), "-m", MODULE,
-                                             str(Path(directory).resolve())))
+    words = ("env", f"PYTHONPATH={SOURCE_ROOT}", os.path.abspath(python), "-P", "-m", MODULE,
+             str(Path(directory).resolve()))
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def gammurc_text(directory, model: str = "generic", connection: str = "proxyat",

@@ -29,11 +29,10 @@ def deliver_pdus(directory: str | os.PathLike, pdu_hexes: list[str]) -> list[tup
     faults = st.load_faults(directory)
     with st.transaction(directory) as s:
         st.flush_pending(s, faults)
-        placed = []
-        for hexed in pdu_hexes:
-            s["pending"].append({"pdu": hexed.upper(), "stat": 0})
-        stored = st.flush_pending(s, faults)
-        placed = [(st.AT_NAMES[m], i) for m, i in stored][-len(pdu_hexes):]
+        earlier = len(s["pending"])       # those were waiting first and arrive first
+        s["pending"].extend({"pdu": h.upper(), "stat": 0} for h in pdu_hexes)
+        stored = st.flush_pending(s, faults)[earlier:]
+        placed = [(st.AT_NAMES[m], i) for m, i in stored]
     return placed + [None] * (len(pdu_hexes) - len(placed))
 
 

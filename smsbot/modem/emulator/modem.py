@@ -80,6 +80,11 @@ class Modem(SMSCommands):
                 self.out(body.encode() + b"\x1a")
             self.log(f"< {body}^Z")
             faults = st.load_faults(self.dir)
+            if faults.get("hang") == "PDU":     # stuck before the network took it
+                st.update_faults(self.dir, {"hang": None})
+                self.log("! fault hang on the PDU")
+                self.hung = True
+                return
             lines, final = self._submit(edit, body, faults)
             self._answer(lines, final, faults)
         else:
@@ -223,6 +228,16 @@ class Modem(SMSCommands):
             stat = 0
         extra = ',"0A1B","4E2F"' if self.creg_mode == 2 and stat in (1, 5) else ""
         return [f"+CREG: {self.creg_mode},{stat}{extra}"], "OK"
+
+    def at_CGREG(self, op, args, faults):
+        if op == "=":
+            return [], "OK"
+        if op == "=?":
+            return ["+CGREG: (0-2)"], "OK"
+        return ["+CGREG: 0,1"], "OK"
+
+    def at_CGATT(self, op, args, faults):
+        return (["+CGATT: 1"] if op == "?" else []), "OK"
 
     def at_COPS(self, op, args, faults):
         if op == "?":
