@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from smsbot.modem.emulator.cli import emulate
+
 
 @click.command("run")
 @click.option("--modem", "gammurcs", required=True, multiple=True,
@@ -81,22 +83,35 @@ def run(obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: fl
 
 @click.group("phone")
 def phone() -> None:
-    """Act as a phone on the network (dummy modem only): for the demo and tests."""
+    """Act as a phone on the network (dummy modem or emulator only): for the demo and tests."""
 
 
 @phone.command("send")
-@click.option("--modem", "gammurc", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--from", "sender", required=True, help="The sender's number (or an ID).")
-@click.argument("text")
-def phone_send(gammurc: str, sender: str, text: str) -> None:
-    """Put an incoming SMS into a dummy modem; long texts arrive as a real multipart SMS."""
+@click.option("--modem", "gammurc", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gammu config of a dummy modem or of `smsbot modem emulate DIR --init`.")
+@click.option("--from", "sender", default=None, help="The sender's number (or an ID).")
+@click.option("--pdu", "pdus", multiple=True, metavar="HEX",
+              help="A raw PDU exactly as a modem lists it (hex with the SMSC prefix): an "
+                   "SMS-DELIVER, a status report, a binary SMS... Repeat for several.")
+@click.argument("text", required=False)
+def phone_send(gammurc: str, sender: str | None, pdus: tuple[str, ...], text: str | None) -> None:
+    """Put an incoming SMS into a test modem: `--from PHONE TEXT` (long texts arrive as a
+    real multipart SMS) or `--pdu HEX [--pdu HEX ...]`."""
+    from smsbot.modem import inject
     from smsbot.modem.transport import TransportError
-    from smsbot.modem.transport.gammu_modem import GammuTransport
 
+    if pdus and (sender or text):
+        raise click.UsageError("give either --pdu HEX ... or --from PHONE TEXT, not both")
+    if not pdus and (sender is None or text is None):
+        raise click.UsageError("give --from PHONE and TEXT (or --pdu HEX)")
     try:
-        transport = GammuTransport(gammurc).open()
-        parts = transport.inject(sender, text)
-        transport.close()
+        if pdus:
+            count = inject.deliver_pdus(gammurc, list(pdus))
+            click.echo(f"queued on the modem: {count} PDU(s)")
+            return
+        parts = inject.deliver_text(gammurc, sender, text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pdu")
     except TransportError as exc:
         click.echo(f"smsbot phone send: {exc}", err=True)
         sys.exit(1)
@@ -166,3 +181,6 @@ def describe(info: dict) -> list[str]:
     if "ussd" in info:
         lines.append(f"balance:      {info['ussd']}")
     return lines
+
+
+modem.add_command(emulate)

@@ -112,3 +112,16 @@ def test_main_imports_only_stdlib_and_gammu():
     out = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True,
                          cwd=config.SOURCE_ROOT, env={"PYTHONPATH": str(config.SOURCE_ROOT)})
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_a_long_text_is_delivered_with_its_real_part_count_and_reference():
+    import gammu
+
+    from smsbot.modem.emulator import pdu
+
+    hexes = pdu.deliver_pdus("+6281300000002", "keluhan " + "rendangnya keras sekali " * 12,
+                             ref8=0x94)
+    parts = [gammu.DecodePDU(bytes.fromhex(h), True) for h in hexes]
+    assert [p["UDH"]["PartNumber"] for p in parts] == [1, 2]
+    assert {p["UDH"]["AllParts"] for p in parts} == {2}
+    assert {p["UDH"]["ID8bit"] for p in parts} == {0x94}

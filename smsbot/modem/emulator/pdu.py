@@ -52,8 +52,9 @@ def deliver_pdus(sender: str, text: str, when: dt.datetime | None = None,
         part = dict(part)
         if ref8 is not None and part["UDH"]["Type"] != "NoUDH":
             udh = bytearray(part["UDH"]["Text"])
-            if len(udh) >= 6 and udh[1] == 0x00:   # IEI 0: 8-bit reference at octet 4
-                udh[4] = ref8 & 0xFF
+            # UDHL 05, IEI 00, IEDL 03, reference, total parts, this part
+            if len(udh) >= 6 and udh[1] == 0x00:
+                udh[3] = ref8 & 0xFF
                 part["UDH"] = dict(part["UDH"], Text=bytes(udh), ID8bit=ref8 & 0xFF)
         part.update(Type="Deliver", Number=sender, SMSC={"Number": smsc}, DateTime=_aware(when),
                     Folder=1, State="UnRead")
