@@ -352,17 +352,3 @@ def cancel(session: Session, order: Order, now: datetime) -> tuple[list, list]:
         elif sub.status in ("shipped", "done"):
             kept.append((sub, shop))
     return cancelled, kept
-
-
-# -- STOK / HARGA ----------------------------------------------------------------------------
-def own_product(session: Session, phone: str, code: str) -> tuple[Product, Shop] | Problem:
-    found = product_by_code(session, code)
-    if found is None:
-        return Problem("unknown_product", {"code": code.upper()[:12]})
-    if found[1].phone != phone:
-        return Problem("not_your_product", {"code": found[0].code})
-    return found
-
-
-def is_seller(session: Session, phone: str) -> bool:
-    return session.exec(select(Shop.id).where(Shop.phone == phone)).first() is not None
