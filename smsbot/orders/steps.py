@@ -80,9 +80,9 @@ def open_draft(ctx: Context) -> Order | None:
         ctx.say("pesan.no_draft")
         return None
     if orders.draft_expired(order, ctx.now):
-        order.status = "expired"
+        order.status = Order.EXPIRED
         ctx.session.add(order)
-    if order.status != "draft":
+    if order.status != Order.DRAFT:
         key = {"confirmed": "already_confirmed", "cancelled": "was_cancelled"}.get(
             order.status, "expired")
         ctx.say(f"pesan.{key}", code=order.code)
@@ -91,7 +91,7 @@ def open_draft(ctx: Context) -> Order | None:
 
 
 def state_label(ctx: Context, order: Order, sub: SubOrder | None = None) -> str:
-    if sub is not None and order.status == "confirmed":
+    if sub is not None and order.status == Order.CONFIRMED:
         return ctx.t(f"status.sub_{sub.status}")
     return ctx.t(f"status.order_{order.status}")
 
@@ -110,7 +110,7 @@ def seller_step(ctx: Context, cmd: Command, allowed: tuple[str, ...], act: Selle
     if not auth.require_shop(ctx, *shops, refusal="pesan.not_yours", code=order.code):
         return
     mine = orders.seller_parts(ctx.session, order, ctx.sender)
-    if order.status != "confirmed":
+    if order.status != Order.CONFIRMED:
         ctx.say("wrong_state", code=order.code, state=state_label(ctx, order))
         return
     todo = [(sub, shop) for sub, shop in mine if sub.status in allowed]
@@ -151,8 +151,9 @@ def finish(ctx: Context, code: str, cmd: Command) -> bool:
     mine = orders.seller_parts(ctx.session, order, ctx.sender)
     buyer = not mine
     candidates = mine or orders.parts(ctx.session, order)
-    todo = [(sub, shop) for sub, shop in candidates if sub.status in ("accepted", "shipped")]
-    if order.status != "confirmed" or not todo:
+    todo = [(sub, shop) for sub, shop in candidates
+            if sub.status in (SubOrder.ACCEPTED, SubOrder.SHIPPED)]
+    if order.status != Order.CONFIRMED or not todo:
         ctx.say("kirim.finish_wrong", code=order.code,
                 state=state_label(ctx, order, candidates[0][0] if candidates else None))
         return True
