@@ -6,7 +6,7 @@ Times are aware UTC datetimes (`smsbot.clock.to_db`).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import ClassVar, Optional
 
 from sqlmodel import Field, SQLModel
 
@@ -14,13 +14,23 @@ from sqlmodel import Field, SQLModel
 class Broadcast(SQLModel, table=True):
     """A scheduled message to many contacts. The database is the source of truth for what is
     due: `next_run_at` (None once finished, cancelled or awaiting approval). A run is expanded
-    into outbox rows in one transaction that also moves `next_run_at` on."""
+    into outbox rows in one transaction that also moves `next_run_at` on.
+
+        PENDING (a seller's PROMO) -SETUJU / approve-> SCHEDULED
+        SCHEDULED -last run expanded-> DONE     (a cron broadcast stays SCHEDULED)
+        PENDING, SCHEDULED -cancel-> CANCELLED
+    """
+
+    PENDING: ClassVar[str] = "pending"
+    SCHEDULED: ClassVar[str] = "scheduled"
+    DONE: ClassVar[str] = "done"
+    CANCELLED: ClassVar[str] = "cancelled"
+    STATUSES: ClassVar[tuple[str, ...]] = (PENDING, SCHEDULED, DONE, CANCELLED)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     text: str
     target: str = "all"  # all | kelurahan:NAME | kecamatan:NAME | follows:WORD | shop:CODE
-    # pending (awaiting the admin) | scheduled | done | cancelled
-    status: str = Field(default="scheduled", index=True)
+    status: str = Field(default=SCHEDULED, index=True)  # one of STATUSES
     first_at: datetime
     every: str = ""  # cron expression (5 fields, local time); empty: once
     next_run_at: Optional[datetime] = Field(default=None, index=True)

@@ -30,6 +30,13 @@ def find(session: Session, phone: str) -> Contact | None:
     return contact
 
 
+def language_of(session: Session, phone: str) -> str:
+    """The language to write to `phone` in (a reply template's `lang`): its contact's,
+    else Indonesian."""
+    contact = find(session, phone)
+    return (contact.language if contact else "") or "id"
+
+
 def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
     contact = find(session, phone)
     if contact is None:

@@ -6,14 +6,22 @@ Times are aware UTC datetimes (`smsbot.clock.to_db`).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import ClassVar, Optional
 
 from sqlmodel import Field, SQLModel
 
 
 class Complaint(SQLModel, table=True):
     """A ticket (`K7QX`): one buyer's complaint, relayed between the buyer, the shop (when
-    known) and the admin until someone closes it."""
+    known) and the admin until someone closes it.
+
+        OPEN -SELESAI (buyer, shop or admin)-> CLOSED
+    (escalation to the admin after 24 h is `escalated_at`, not a status)
+    """
+
+    OPEN: ClassVar[str] = "open"
+    CLOSED: ClassVar[str] = "closed"
+    STATUSES: ClassVar[tuple[str, ...]] = (OPEN, CLOSED)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True)  # "K" + 3 characters
@@ -22,7 +30,7 @@ class Complaint(SQLModel, table=True):
     order_id: Optional[int] = Field(default=None, foreign_key="order.id")
     category: str = "service"  # a key of grammar/complaint_categories.toml
     text: str
-    status: str = Field(default="open", index=True)  # open | closed
+    status: str = Field(default=OPEN, index=True)  # one of STATUSES
     created_at: datetime
     first_answer_at: Optional[datetime] = None  # first BALAS from the shop or the admin
     shop_answered_at: Optional[datetime] = None  # first BALAS from the shop

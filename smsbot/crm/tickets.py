@@ -19,11 +19,12 @@ from sqlmodel import Session, col, select
 from smsbot.catalog.models import Shop
 from smsbot.clock import from_db, to_db
 from smsbot.codes import new_code
-from smsbot.contacts import directory as contacts
+from smsbot.contacts.directory import language_of
 from smsbot.contacts.models import Contact
 from smsbot.contacts.phones import local_form
 from smsbot.crm.models import Complaint, ComplaintMessage
 from smsbot.crm.shop_match import infer_shop, tokens
+from smsbot.messages.gsm7 import TWO_SMS, fit
 from smsbot.orders.models import Order, SubOrder
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Context, Reply
@@ -34,7 +35,7 @@ from smsbot.store.fast_insert import insert_now
 TICKET_LENGTH = 4
 TICKET_PREFIX = "K"
 ESCALATE_AFTER = timedelta(hours=24)
-RELAY_LIMIT = 306  # a relayed message may take two SMS; a complaint is worth it
+RELAY_LIMIT = TWO_SMS  # a relayed message may take two SMS; a complaint is worth it
 ROLES = ("buyer", "shop", "admin")
 
 
@@ -108,11 +109,6 @@ def _admins_changed(session, _flush_context) -> None:
         session.info.pop(_ADMINS, None)
 
 
-def language_of(session: Session, phone: str) -> str:
-    contact = contacts.find(session, phone)
-    return (contact.language if contact else "") or "id"
-
-
 def role_in(session: Session, ticket: Complaint, phone: str) -> str | None:
     """buyer | shop | admin, or None for anyone else (who may not see the ticket)."""
     if phone == ticket.buyer_phone:
@@ -147,20 +143,7 @@ def _new_ticket_code(session: Session) -> str:
     raise RuntimeError("no free complaint ticket number")
 
 
-def fit_text(render, text: str, limit: int = RELAY_LIMIT) -> str:
-    """Render a template around user text, shortening the text (never the frame) to fit."""
-    whole = render(text)
-    if len(whole) <= limit:
-        return whole
-    room = max(len(text) - (len(whole) - limit) - 3, 0)
-    return render(text[:room].rstrip() + "...")
-
-
 # -- opening -------------------------------------------------------------------------------
-def find_order(session: Session, code: str) -> Order | None:
-    return session.exec(select(Order).where(Order.code == code.upper())).first()
-
-
 def order_shop_ids(session: Session, order: Order) -> list[int]:
     return sorted({s.shop_id for s in session.exec(
         select(SubOrder).where(SubOrder.order_id == order.id)).all()})
@@ -188,18 +171,18 @@ def open_ticket(ctx: Context, text: str, order: Order | None = None) -> Complain
     order_note = f" {order.code}" if order else ""
     if shop is not None:
         lang = language_of(session, shop.phone)
-        ctx.notify(shop.phone, fit_text(lambda t: ctx.grammar.render(
+        ctx.notify(shop.phone, fit(lambda t: ctx.grammar.render(
             "keluhan.to_shop", lang, ticket=ticket.code, order=order_note, text=t,
-            category=category_label(ticket.category, lang, ctx.grammar)), text))
+            category=category_label(ticket.category, lang, ctx.grammar)), text, RELAY_LIMIT))
     for admin in admin_phones(session):
         if admin == ctx.sender:
             continue
         lang = language_of(session, admin)
-        ctx.notify(admin, fit_text(lambda t: ctx.grammar.render(
+        ctx.notify(admin, fit(lambda t: ctx.grammar.render(
             "keluhan.to_admin", lang, ticket=ticket.code, order=order_note, text=t,
             shop=shop.name if shop else ctx.grammar.render("keluhan.no_shop", lang),
             buyer=local_form(ctx.sender),
-            category=category_label(ticket.category, lang, ctx.grammar)), text))
+            category=category_label(ticket.category, lang, ctx.grammar)), text, RELAY_LIMIT))
     return ticket
 
 
@@ -233,8 +216,8 @@ def relay(ctx: Context, ticket: Complaint, role: str, text: str) -> None:
     for phone in dict.fromkeys(t for t in targets if t != ctx.sender):
         lang = language_of(session, phone)
         who = _who(ctx.grammar, role, shop, lang)
-        ctx.notify(phone, fit_text(lambda t: ctx.grammar.render(
-            "balas.relay", lang, ticket=ticket.code, who=who, text=t), text))
+        ctx.notify(phone, fit(lambda t: ctx.grammar.render(
+            "balas.relay", lang, ticket=ticket.code, who=who, text=t), text, RELAY_LIMIT))
 
 
 def _who(grammar: Grammar, role: str, shop: Shop | None, lang: str) -> str:
@@ -293,9 +276,9 @@ def escalate_due(session: Session, now: datetime) -> list[Reply]:
         hours = int((to_db(now) - from_db(ticket.created_at)).total_seconds() // 3600)
         for admin in admins:
             lang = language_of(session, admin)
-            replies.append(Reply(admin, fit_text(lambda t: grammar.render(
+            replies.append(Reply(admin, fit(lambda t: grammar.render(
                 "keluhan.escalated", lang, ticket=ticket.code, shop=shop.name if shop else "-",
-                hours=hours, buyer=local_form(ticket.buyer_phone), text=t), ticket.text),
+                hours=hours, buyer=local_form(ticket.buyer_phone), text=t), ticket.text, RELAY_LIMIT),
                 "notice"))
         lang = language_of(session, ticket.buyer_phone)
         replies.append(Reply(ticket.buyer_phone, grammar.render(

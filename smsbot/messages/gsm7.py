@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 import gammu
 
@@ -69,6 +70,45 @@ def septets(text: str) -> int:
     if EXTENSION.isdisjoint(text):
         return len(text)
     return len(text) + sum(text.count(ch) for ch in EXTENSION)
+
+
+ONE_SMS = 160  # septets in one SMS
+TWO_SMS = 306  # in two concatenated segments (153 each), the most a reply may take unpaged
+
+
+def fits(text: str, limit: int = ONE_SMS) -> bool:
+    """Whether `text` takes at most `limit` septets once sent: counted as the outbox gate
+    counts (after to_gsm7, an extension character `{}[]~^|\\€` taking two), not in characters."""
+    return septets(to_gsm7(text)) <= limit
+
+
+def fit(render: Callable[[str], str], text: str, limit: int = ONE_SMS) -> str:
+    """`render(text)`, or, when that does not fit `limit` septets, `render` around `text` cut
+    at the end with `...`: what a user wrote (a complaint, a review) shrinks, never the
+    template around it. `render` must be plain GSM-7 apart from `text`."""
+    whole = render(text)
+    over = septets(to_gsm7(whole)) - limit
+    if over <= 0:
+        return whole
+    plain = to_gsm7(text)
+    budget = septets(plain) - over - len("...")
+    while budget > 0:
+        shorter = render(_prefix(plain, budget).rstrip() + "...")
+        over = septets(to_gsm7(shorter)) - limit
+        if over <= 0:
+            return shorter
+        budget -= over  # `text` appears more than once in the template
+    return render("...")
+
+
+def _prefix(text: str, budget: int) -> str:
+    """The longest prefix of GSM-7 `text` that takes at most `budget` septets."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += 2 if ch in EXTENSION else 1
+        if used > budget:
+            return text[:index]
+    return text
 
 
 @dataclass(frozen=True)

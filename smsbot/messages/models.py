@@ -6,7 +6,7 @@ Times are aware UTC datetimes (`smsbot.clock.to_db`).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import ClassVar, Optional
 
 from sqlmodel import Field, SQLModel
 
@@ -16,7 +16,18 @@ PRIORITY = {"reply": 30, "notice": 20, "broadcast": 10}
 
 class InboundMessage(SQLModel, table=True):
     """Every SMS exactly as received. The dedupe key makes a re-read SMS (a delete that
-    failed on the modem) a no-op instead of a second answer."""
+    failed on the modem) a no-op instead of a second answer.
+
+        PENDING -claimed-> PROCESSING -answered (or held back by the limits)-> PROCESSED
+        IGNORED from the start: an operator name or a short code, kept, never answered
+    (PROCESSING never outlives the transaction that claimed the SMS)
+    """
+
+    PENDING: ClassVar[str] = "pending"
+    PROCESSING: ClassVar[str] = "processing"
+    PROCESSED: ClassVar[str] = "processed"
+    IGNORED: ClassVar[str] = "ignored"
+    STATUSES: ClassVar[tuple[str, ...]] = (PENDING, PROCESSING, PROCESSED, IGNORED)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     dedupe_key: str = Field(index=True, unique=True)
@@ -27,20 +38,34 @@ class InboundMessage(SQLModel, table=True):
     modem: str = ""
     sent_at: Optional[datetime] = None  # the sender's SMSC time stamp
     received_at: datetime
-    status: str = Field(default="pending", index=True)  # pending | processed | ignored
+    status: str = Field(default=PENDING, index=True)  # one of STATUSES
     processed_at: Optional[datetime] = None
     note: str = ""
 
 
 class OutboxMessage(SQLModel, table=True):
-    """One SMS to send. Only the transport loop sends; everything else writes rows here."""
+    """One SMS to send. Only the transport loop sends; everything else writes rows here.
+
+        QUEUED -claimed-> SENDING -modem accepted-> SENT
+        SENDING -modem error-> QUEUED (retry, backoff) | FAILED (after MAX_ATTEMPTS)
+        SENDING -crash-> QUEUED (requeued at start-up)
+        QUEUED (broadcast) -recipient opted out-> SKIPPED | -broadcast cancelled-> CANCELLED
+    """
+
+    QUEUED: ClassVar[str] = "queued"
+    SENDING: ClassVar[str] = "sending"
+    SENT: ClassVar[str] = "sent"
+    FAILED: ClassVar[str] = "failed"
+    SKIPPED: ClassVar[str] = "skipped"
+    CANCELLED: ClassVar[str] = "cancelled"
+    STATUSES: ClassVar[tuple[str, ...]] = (QUEUED, SENDING, SENT, FAILED, SKIPPED, CANCELLED)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     to: str = Field(index=True)  # E.164
     text: str
     kind: str = "reply"  # reply | notice | broadcast
     priority: int = Field(default=30, index=True)
-    status: str = Field(default="queued", index=True)  # queued | sending | sent | failed
+    status: str = Field(default=QUEUED, index=True)  # one of STATUSES
     segments: int = 1
     encoding: str = "gsm7"
     attempts: int = 0

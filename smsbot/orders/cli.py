@@ -14,10 +14,6 @@ from smsbot.contacts.phones import local_form
 from smsbot.orders import rules as order_logic
 from smsbot.orders.models import Order, OrderItem, SubOrder
 
-ORDER_STATUSES = ("draft", "confirmed", "cancelled", "expired")
-SUB_STATUSES = ("pending", "accepted", "refused", "shipped", "done")
-
-
 def _when(moment) -> str:
     return local(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
@@ -29,9 +25,9 @@ def orders() -> None:
 
 @orders.command("list")
 @click.option("--status", "statuses", multiple=True,
-              type=click.Choice(ORDER_STATUSES + SUB_STATUSES),
-              help="Order status (draft, confirmed, cancelled, expired) or a sub-order status "
-                   "(pending, accepted, refused, shipped, done); repeatable.")
+              type=click.Choice(order_logic.STATUS_FILTERS),
+              help=f"Order status ({', '.join(Order.STATUSES)}) or a sub-order status "
+                   f"({', '.join(SubOrder.STATUSES)}); repeatable. `cancelled`: either.")
 @click.option("--shop", "shop_code", default=None, help="Only orders with a sub-order of this shop code.")
 @click.option("--limit", default=200, show_default=True, help="At most this many, newest first.")
 @click.pass_obj
@@ -48,17 +44,9 @@ def list_orders(obj, statuses: tuple[str, ...], shop_code: str | None, limit: in
         subs = select(SubOrder.order_id)
         if shop is not None:
             subs = subs.where(SubOrder.shop_id == shop.id)
-        order_level = [s for s in statuses if s in ORDER_STATUSES]
-        sub_level = [s for s in statuses if s in SUB_STATUSES]
-        if order_level and sub_level:
-            query = query.where(col(Order.status).in_(order_level)
-                                | col(Order.id).in_(subs.where(col(SubOrder.status).in_(sub_level))))
-        elif order_level:
-            query = query.where(col(Order.status).in_(order_level))
-        elif sub_level:
-            subs = subs.where(col(SubOrder.status).in_(sub_level))
-        if shop is not None or (sub_level and not order_level):
             query = query.where(col(Order.id).in_(subs))
+        if statuses:
+            query = query.where(order_logic.with_status(statuses, subs))
         rows = session.exec(query).all()
         for order in rows:
             parts = " ".join(f"{s.code}:{sub.status}" for sub, s in order_logic.parts(session, order))

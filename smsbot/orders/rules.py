@@ -5,12 +5,8 @@ Pure functions over the session: they read and change rows and return values (a 
 is an error the user caused, rendered by the handler as a one-SMS explanation). Nothing is
 reserved until the buyer's YA; stock is taken at the seller's TERIMA with one conditional
 UPDATE, so two acceptances of the last items can never both succeed (SQLite or PostgreSQL).
-
-    Order:    draft -YA-> confirmed | draft -30 min-> expired | -BATAL-> cancelled
-    SubOrder: pending -TERIMA-> accepted -KIRIM-> shipped -SELESAI-> done
-              pending -TOLAK-> refused | pending -24 h-> cancelled
-              pending/accepted -BATAL-> cancelled (accepted stock goes back)
-An order whose sub-orders were all refused or cancelled becomes `cancelled`.
+The states and their transitions are drawn on the models (smsbot/orders/models.py, `Order`
+and `SubOrder`), which hold the one list of each.
 """
 
 from __future__ import annotations
@@ -19,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, false, or_, update
 from sqlmodel import Session, col, select
 
 from smsbot.catalog.lookup import product_by_code
@@ -38,8 +34,6 @@ REMIND_AFTER = timedelta(hours=2)
 CANCEL_AFTER = timedelta(hours=24)
 DRAFT_STATE = "order_draft"  # smsbot.sms.conversation key: {"code": ...} of the order awaiting YA
 LIST_STATE = "last_list"  # CARI's list: `PESAN 2 3` = item 2 of it
-OPEN = ("pending", "accepted", "shipped")  # a sub-order still in progress
-CANCELLABLE = ("pending", "accepted")  # what BATAL may still stop
 
 _QTY = re.compile(r"^[xX*]?(-?\d+)[xX]?$")
 _GLUED = re.compile(r"^(.+?)[xX*](\d+)$")
@@ -153,7 +147,7 @@ def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime)
     shop_totals: dict[int, int] = {}
     for line, price in priced:
         shop_totals[line.shop.id] = shop_totals.get(line.shop.id, 0) + price * line.qty
-    order = Order(code=code, buyer_phone=buyer, status="draft", total_idr=sum(shop_totals.values()),
+    order = Order(code=code, buyer_phone=buyer, status=Order.DRAFT, total_idr=sum(shop_totals.values()),
                   created_at=to_db(now), expires_at=to_db(now + DRAFT_TTL))
     insert_now(session, order)  # its id now; the batch's pending rows wait
     by_shop: dict[int, SubOrder] = {}
@@ -201,6 +195,23 @@ def find(session: Session, code: str) -> Order | None:
     return session.exec(select(Order).where(Order.code == code.upper())).first()
 
 
+# What the admin filters orders by (`smsbot orders list --status`, the admin's order page): an
+# order status or a sub-order status; `cancelled` is both.
+STATUS_FILTERS = Order.STATUSES + tuple(s for s in SubOrder.STATUSES if s not in Order.STATUSES)
+
+
+def with_status(statuses, subs=None):
+    """A WHERE clause for orders: in one of `statuses` (an order status) or with a sub-order
+    in one of them (a sub-order status; among `subs`, a select of SubOrder.order_id, when
+    given). `cancelled` matches a cancelled order and a cancelled part of a live one."""
+    subs = select(SubOrder.order_id) if subs is None else subs
+    order_level = [s for s in statuses if s in Order.STATUSES]
+    sub_level = [s for s in statuses if s in SubOrder.STATUSES]
+    clauses = ([col(Order.status).in_(order_level)] if order_level else []) + (
+        [col(Order.id).in_(subs.where(col(SubOrder.status).in_(sub_level)))] if sub_level else [])
+    return or_(*clauses) if clauses else false()
+
+
 def latest_for_buyer(session: Session, buyer: str) -> Order | None:
     return session.exec(select(Order).where(Order.buyer_phone == buyer)
                         .order_by(col(Order.id).desc())).first()
@@ -230,20 +241,20 @@ def seller_parts(session: Session, order: Order, phone: str) -> list[tuple[SubOr
 
 
 def draft_expired(order: Order, now: datetime) -> bool:
-    return order.status == "expired" or (
-        order.status == "draft" and order.expires_at is not None
+    return order.status == Order.EXPIRED or (
+        order.status == Order.DRAFT and order.expires_at is not None
         and from_db(order.expires_at) <= now)
 
 
 # -- YA ------------------------------------------------------------------------------------
 def confirm(session: Session, order: Order, now: datetime) -> Problem | None:
     """Draft -> confirmed, after checking the stock again (nothing is reserved yet)."""
-    if order.status == "confirmed":
+    if order.status == Order.CONFIRMED:
         return Problem("already_confirmed", {"code": order.code})
-    if order.status == "cancelled":
+    if order.status == Order.CANCELLED:
         return Problem("was_cancelled", {"code": order.code})
     if draft_expired(order, now):
-        order.status = "expired"
+        order.status = Order.EXPIRED
         session.add(order)
         return Problem("expired", {"code": order.code})
     for sub, shop in parts(session, order):
@@ -253,7 +264,7 @@ def confirm(session: Session, order: Order, now: datetime) -> Problem | None:
             short = stock_problem(Line(product, shop, item.qty))
             if short or not product.active:
                 return short or Problem("unknown_code", {"code": item.product_code})
-    order.status = "confirmed"
+    order.status = Order.CONFIRMED
     order.confirmed_at = to_db(now)
     session.add(order)
     for sub, _ in parts(session, order):
@@ -293,27 +304,27 @@ def accept(session: Session, sub: SubOrder, now: datetime) -> Problem | None:
             return Problem("seller_short", {"code": item.product_code,
                                             "stock": current_stock(session, item.product_id)})
         taken.append(item)
-    _set(session, sub, "accepted", now, accepted_at=to_db(now))
+    _set(session, sub, SubOrder.ACCEPTED, now, accepted_at=to_db(now))
     return None
 
 
 def refuse(session: Session, sub: SubOrder, reason: str, now: datetime) -> None:
-    _set(session, sub, "refused", now, reason=reason)
+    _set(session, sub, SubOrder.REFUSED, now, reason=reason)
 
 
 def ship(session: Session, sub: SubOrder, now: datetime) -> None:
-    _set(session, sub, "shipped", now, shipped_at=to_db(now))
+    _set(session, sub, SubOrder.SHIPPED, now, shipped_at=to_db(now))
 
 
 def finish(session: Session, sub: SubOrder, now: datetime) -> None:
-    _set(session, sub, "done", now, done_at=to_db(now))
+    _set(session, sub, SubOrder.DONE, now, done_at=to_db(now))
 
 
 def cancel_part(session: Session, sub: SubOrder, reason: str, now: datetime) -> None:
-    if sub.status == "accepted":
+    if sub.status == SubOrder.ACCEPTED:
         for item in items(session, sub):
             give_back_stock(session, item.product_id, item.qty)
-    _set(session, sub, "cancelled", now, reason=reason, cancelled_at=to_db(now))
+    _set(session, sub, SubOrder.CANCELLED, now, reason=reason, cancelled_at=to_db(now))
 
 
 def _set(session: Session, sub: SubOrder, status: str, now: datetime, **values) -> None:
@@ -329,9 +340,9 @@ def _set(session: Session, sub: SubOrder, status: str, now: datetime, **values) 
 
 def settle(session: Session, order: Order) -> None:
     """A confirmed order with nothing left alive (all refused or cancelled) is cancelled."""
-    if order.status == "confirmed" and all(
-            sub.status in ("refused", "cancelled") for sub, _ in parts(session, order)):
-        order.status = "cancelled"
+    if order.status == Order.CONFIRMED and all(
+            sub.status in SubOrder.ENDED_UNSOLD for sub, _ in parts(session, order)):
+        order.status = Order.CANCELLED
         session.add(order)
 
 
@@ -339,30 +350,16 @@ def settle(session: Session, order: Order) -> None:
 def cancel(session: Session, order: Order, now: datetime) -> tuple[list, list]:
     """The buyer cancels what no seller has shipped. Returns (cancelled, kept) sub-orders
     with their shops; an accepted sub-order's stock goes back."""
-    if order.status == "draft":
-        order.status = "cancelled"
+    if order.status == Order.DRAFT:
+        order.status = Order.CANCELLED
         session.add(order)
         return [], []
     cancelled, kept = [], []
     for sub, shop in parts(session, order):
-        if sub.status in CANCELLABLE:
+        if sub.status in SubOrder.CANCELLABLE:
             was = sub.status
             cancel_part(session, sub, "dibatalkan pembeli", now)
             cancelled.append((sub, shop, was))
-        elif sub.status in ("shipped", "done"):
+        elif sub.status in (SubOrder.SHIPPED, SubOrder.DONE):
             kept.append((sub, shop))
     return cancelled, kept
-
-
-# -- STOK / HARGA ----------------------------------------------------------------------------
-def own_product(session: Session, phone: str, code: str) -> tuple[Product, Shop] | Problem:
-    found = product_by_code(session, code)
-    if found is None:
-        return Problem("unknown_product", {"code": code.upper()[:12]})
-    if found[1].phone != phone:
-        return Problem("not_your_product", {"code": found[0].code})
-    return found
-
-
-def is_seller(session: Session, phone: str) -> bool:
-    return session.exec(select(Shop.id).where(Shop.phone == phone)).first() is not None

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from smsbot.catalog.models import Shop
+from smsbot.catalog.lookup import product_by_code
+from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.prices import short_price
+from smsbot.contacts import auth
+from smsbot.contacts.directory import language_of
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
-from smsbot.orders.texts import lang_of
 from smsbot.sms import conversation as state
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
@@ -27,20 +29,24 @@ def say_problem(ctx: Context, problem: orders.Problem, **extra) -> None:
             **{**problem.values, **extra})
 
 
-def seller_product(ctx: Context, cmd: Command):
-    """STOK/HARGA `<code> <value>` from a shop's phone: the shop's own product, or None after
-    the reply that says what is wrong (not a seller, no value, not its product)."""
-    if not orders.is_seller(ctx.session, ctx.sender):
-        ctx.say("pesan.not_seller", keyword=cmd.name)
+def seller_product(ctx: Context, cmd: Command, need_args: int = 2,
+                   need: str = "need") -> tuple[Product, Shop] | None:
+    """STOK/HARGA/PROMO `<code> <value>...` from a shop's phone: the shop's own product and
+    the shop, or None after the reply that says what is wrong (not a seller, too few values:
+    the `need` reply, no such product, not its product). Who may is smsbot.contacts.auth's."""
+    if not auth.require_seller(ctx, cmd.name):
         return None
-    if len(cmd.args) < 2:
-        ctx.say("need")
+    if len(cmd.args) < need_args:
+        ctx.say(need)
         return None
-    found = orders.own_product(ctx.session, ctx.sender, cmd.args[0])
-    if isinstance(found, orders.Problem):
-        say_problem(ctx, found, keyword=cmd.name)
+    found = product_by_code(ctx.session, cmd.args[0])
+    if found is None:
+        ctx.say("pesan.unknown_product", code=cmd.args[0].upper()[:12], keyword=cmd.name)
         return None
-    return found[0]
+    product, shop = found
+    if not auth.require_shop(ctx, shop, refusal="pesan.not_your_product", code=product.code):
+        return None
+    return product, shop
 
 
 def code_arg(cmd: Command) -> str:
@@ -74,9 +80,9 @@ def open_draft(ctx: Context) -> Order | None:
         ctx.say("pesan.no_draft")
         return None
     if orders.draft_expired(order, ctx.now):
-        order.status = "expired"
+        order.status = Order.EXPIRED
         ctx.session.add(order)
-    if order.status != "draft":
+    if order.status != Order.DRAFT:
         key = {"confirmed": "already_confirmed", "cancelled": "was_cancelled"}.get(
             order.status, "expired")
         ctx.say(f"pesan.{key}", code=order.code)
@@ -85,7 +91,7 @@ def open_draft(ctx: Context) -> Order | None:
 
 
 def state_label(ctx: Context, order: Order, sub: SubOrder | None = None) -> str:
-    if sub is not None and order.status == "confirmed":
+    if sub is not None and order.status == Order.CONFIRMED:
         return ctx.t(f"status.sub_{sub.status}")
     return ctx.t(f"status.order_{order.status}")
 
@@ -97,14 +103,14 @@ def seller_step(ctx: Context, cmd: Command, allowed: tuple[str, ...], act: Selle
         return
     code = code_arg(cmd)
     order = orders.find(ctx.session, code)
-    mine = orders.seller_parts(ctx.session, order, ctx.sender) if order else []
     if order is None:
         ctx.say("pesan.not_found", code=code)
         return
-    if not mine:
-        ctx.say("pesan.not_yours", code=order.code)
+    shops = [shop for _, shop in orders.parts(ctx.session, order)]
+    if not auth.require_shop(ctx, *shops, refusal="pesan.not_yours", code=order.code):
         return
-    if order.status != "confirmed":
+    mine = orders.seller_parts(ctx.session, order, ctx.sender)
+    if order.status != Order.CONFIRMED:
         ctx.say("wrong_state", code=order.code, state=state_label(ctx, order))
         return
     todo = [(sub, shop) for sub, shop in mine if sub.status in allowed]
@@ -118,12 +124,12 @@ def seller_step(ctx: Context, cmd: Command, allowed: tuple[str, ...], act: Selle
 
 
 def tell_buyer(ctx: Context, order: Order, key: str, **values) -> None:
-    lang = lang_of(ctx.session, order.buyer_phone)
+    lang = language_of(ctx.session, order.buyer_phone)
     ctx.notify(order.buyer_phone, ctx.t(key, lang=lang, code=order.code, **values), "notice")
 
 
 def tell_shop(ctx: Context, shop: Shop, key: str, **values) -> None:
-    ctx.notify(shop.phone, ctx.t(key, lang=lang_of(ctx.session, shop.phone), **values), "notice")
+    ctx.notify(shop.phone, ctx.t(key, lang=language_of(ctx.session, shop.phone), **values), "notice")
 
 
 def where(ctx: Context, order: Order, shop: Shop) -> str:
@@ -138,14 +144,16 @@ def finish(ctx: Context, code: str, cmd: Command) -> bool:
     order = orders.find(ctx.session, code)
     if order is None:
         return False
-    mine = orders.seller_parts(ctx.session, order, ctx.sender)
-    buyer = not mine and order.buyer_phone == ctx.sender
-    if not mine and not buyer:
-        ctx.say("pesan.not_found", code=order.code)
+    shops = [shop for _, shop in orders.parts(ctx.session, order)]
+    if order.buyer_phone != ctx.sender and not auth.require_shop(
+            ctx, *shops, refusal="pesan.not_found", code=order.code):
         return True
+    mine = orders.seller_parts(ctx.session, order, ctx.sender)
+    buyer = not mine
     candidates = mine or orders.parts(ctx.session, order)
-    todo = [(sub, shop) for sub, shop in candidates if sub.status in ("accepted", "shipped")]
-    if order.status != "confirmed" or not todo:
+    todo = [(sub, shop) for sub, shop in candidates
+            if sub.status in (SubOrder.ACCEPTED, SubOrder.SHIPPED)]
+    if order.status != Order.CONFIRMED or not todo:
         ctx.say("kirim.finish_wrong", code=order.code,
                 state=state_label(ctx, order, candidates[0][0] if candidates else None))
         return True
@@ -162,7 +170,7 @@ def finish(ctx: Context, code: str, cmd: Command) -> bool:
 def payment_text(ctx: Context, shop: Shop, order: Order) -> str:
     """The shop's payment text (COD or transfer details), else COD."""
     return shop.payment_info.strip()[:60] or ctx.t(
-        "pesan.cod", lang=lang_of(ctx.session, order.buyer_phone))
+        "pesan.cod", lang=language_of(ctx.session, order.buyer_phone))
 
 
 def money(idr: int) -> str:

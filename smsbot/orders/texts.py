@@ -13,26 +13,20 @@ from sqlmodel import Session
 
 from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.prices import short_price
-from smsbot.contacts import directory as contacts
 from smsbot.contacts.phones import local_form
-from smsbot.messages.gsm7 import septets, to_gsm7
+from smsbot.messages.gsm7 import ONE_SMS, TWO_SMS, fits
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, OrderItem, SubOrder
 from smsbot.sms.grammar import Grammar
 
-ONE_SMS = 160
-TWO_SMS = 306
 FORMS = (0, 1, 2, 3)  # full names, short names, codes only, codes without shop names
-
-
-def fits(text: str, limit: int = ONE_SMS) -> bool:
-    return septets(to_gsm7(text)) <= limit
 
 
 def fit(render: Callable[[int], str], plan: tuple[tuple[int, int], ...] | None = None) -> str:
     """The first render(form) that fits its limit, trying (limit, form) pairs in `plan`
-    order (default: every form in one SMS, then every form in two); as a last resort the
-    shortest form (the callers cap the number of lines)."""
+    order (default: every form in one SMS, then every form in two), measured in septets by
+    smsbot.messages.gsm7.fits; as a last resort the shortest form (the callers cap the
+    number of lines)."""
     plan = plan or tuple((limit, form) for limit in (ONE_SMS, TWO_SMS) for form in FORMS)
     for limit, form in plan:
         text = render(form)
@@ -44,11 +38,6 @@ def fit(render: Callable[[int], str], plan: tuple[tuple[int, int], ...] | None =
 # An invoice keeps product and shop names even if that takes a second SMS: the buyer must
 # see what and from whom before YA. Codes alone only when names do not fit two.
 INVOICE_PLAN = ((ONE_SMS, 0), (ONE_SMS, 1), (TWO_SMS, 0), (TWO_SMS, 1), (TWO_SMS, 2), (TWO_SMS, 3))
-
-
-def lang_of(session: Session, phone: str) -> str:
-    contact = contacts.find(session, phone)
-    return (contact.language if contact else "") or "id"
 
 
 def item_text(session: Session, item: OrderItem, form: int) -> str:

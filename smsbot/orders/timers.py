@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 from smsbot.catalog.models import Shop
 from smsbot.catalog.prices import short_price
 from smsbot.clock import local, to_db
+from smsbot.contacts.directory import language_of
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
-from smsbot.orders.texts import lang_of
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Reply
 
@@ -49,11 +49,11 @@ def cancel_unanswered(session: Session, now: datetime) -> list[Reply]:
     replies: list[Reply] = []
     for sub, order, shop in _waiting(session, now - orders.CANCEL_AFTER):
         orders.cancel_part(session, sub, "tidak dijawab 24 jam", now)
-        buyer_lang = lang_of(session, order.buyer_phone)
+        buyer_lang = language_of(session, order.buyer_phone)
         replies.append(Reply(order.buyer_phone, grammar.render(
             "ya.timeout_buyer", buyer_lang, code=order.code, shop=shop.name[:30]), "notice"))
         replies.append(Reply(shop.phone, grammar.render(
-            "ya.timeout_seller", lang_of(session, shop.phone), code=order.code), "notice"))
+            "ya.timeout_seller", language_of(session, shop.phone), code=order.code), "notice"))
     return replies
 
 
@@ -67,7 +67,7 @@ def remind_sellers(session: Session, now: datetime) -> list[Reply]:
         session.add(sub)
         deadline = local(order.confirmed_at) + orders.CANCEL_AFTER
         replies.append(Reply(shop.phone, grammar.render(
-            "ya.reminder", lang_of(session, shop.phone), code=order.code,
+            "ya.reminder", language_of(session, shop.phone), code=order.code,
             total=short_price(sub.total_idr), deadline=deadline.strftime("%d/%m %H:%M")),
             "notice"))
     return replies

@@ -25,7 +25,6 @@ from smsbot.crm.models import Complaint
 from smsbot.crm.reviews import rating_counts
 from smsbot.crm.umkm_class import DEFAULT_LAW, LAWS, classify
 from smsbot.orders import rules as orders
-from smsbot.orders.cli import ORDER_STATUSES, SUB_STATUSES
 from smsbot.orders.models import Order, SubOrder
 from smsbot.search.cli import unmet
 from smsbot.web.dash_base import back, dash_page, db, flash, now, typed
@@ -63,14 +62,11 @@ async def order_list(request: Request):
     status = request.query_params.get("status", "")
     with db(request) as session:
         query = select(Order).order_by(col(Order.id).desc()).limit(200)
-        if status in ORDER_STATUSES:
-            query = query.where(Order.status == status)
-        elif status in SUB_STATUSES:
-            query = query.where(col(Order.id).in_(
-                select(SubOrder.order_id).where(SubOrder.status == status)))
+        if status in orders.STATUS_FILTERS:
+            query = query.where(orders.with_status([status]))
         rows = [(order, orders.parts(session, order)) for order in session.exec(query).all()]
         return dash_page(request, "dash/admin_orders.html", user, rows=rows, status=status,
-                         statuses=ORDER_STATUSES + SUB_STATUSES)
+                         statuses=orders.STATUS_FILTERS)
 
 
 # -- broadcasts ------------------------------------------------------------------------------

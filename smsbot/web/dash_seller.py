@@ -28,15 +28,11 @@ from smsbot.web.dash_base import (
 )
 from smsbot.web.security import checked_form, require_user
 
-ACTIVE = ("pending", "accepted", "shipped")
-SUB_STATUSES = ("pending", "accepted", "shipped", "done", "refused", "cancelled")
-
-
 def sub_orders(session, shop_ids: list[int], statuses=None, limit: int = 100) -> list[dict]:
     """Sub-orders of these shops with their order, shop and items, newest first."""
     query = (select(SubOrder, Order, Shop).join(Order, Order.id == SubOrder.order_id)
              .join(Shop, Shop.id == SubOrder.shop_id)
-             .where(col(SubOrder.shop_id).in_(shop_ids), Order.status != "draft")
+             .where(col(SubOrder.shop_id).in_(shop_ids), Order.status != Order.DRAFT)
              .order_by(col(SubOrder.id).desc()).limit(limit))
     if statuses:
         query = query.where(col(SubOrder.status).in_(statuses))
@@ -47,7 +43,7 @@ def sub_orders(session, shop_ids: list[int], statuses=None, limit: int = 100) ->
 async def overview(request: Request, user):
     """The seller's /dasbor: what waits for them first."""
     with db(request) as session:
-        waiting = sub_orders(session, user.shop_ids, ACTIVE)
+        waiting = sub_orders(session, user.shop_ids, SubOrder.OPEN)
         shops = session.exec(select(Shop).where(col(Shop.id).in_(user.shop_ids))).all()
         low = session.exec(select(Product).where(col(Product.shop_id).in_(user.shop_ids),
                                                  Product.active == True, Product.stock <= 5)  # noqa: E712
@@ -60,9 +56,10 @@ async def order_list(request: Request):
     user = require_seller(request)
     status = request.query_params.get("status", "")
     with db(request) as session:
-        parts = sub_orders(session, user.shop_ids, [status] if status in SUB_STATUSES else None)
+        parts = sub_orders(session, user.shop_ids,
+                           [status] if status in SubOrder.STATUSES else None)
         return dash_page(request, "dash/seller_orders.html", user, parts=parts, status=status,
-                         statuses=SUB_STATUSES)
+                         statuses=SubOrder.STATUSES)
 
 
 def _own_sub(request: Request, user, sub_id: int) -> str:

@@ -235,14 +235,14 @@ def test_seller_promo_waits_for_the_admin(conversation, seeded):
     opt_in(seeded, "081300000011")
     conversation.check(f"""
         {BUYER} > PROMO RT01 10 3
-        {BUYER} < Produk RT01 bukan milik toko nomor ini.
+        {BUYER} < PROMO hanya utk nomor toko terdaftar. Hubungi admin UMKM Payakumbuh utk mendaftar.
         {SELLER} > PROMO RT99 10 3
-        {SELLER} < Kode RT99 tidak ditemukan. Contoh: PROMO RT01 10 3
+        {SELLER} < Kode produk RT99 tidak ada. Contoh: PROMO RT01 ...
         {SELLER} > PROMO RT01 95 3
         {SELLER} < Diskon 1-90% dan lama 1-30 hari. Contoh: PROMO RT01 10 3
         {SELLER} > promo rt01 20% 3
         {SELLER} < Promo RT01 20% jadi 20rb s/d 30/11 aktif. Siaran #1 menunggu persetujuan admin.
-        {ADMIN} < Promo #1 dari Rendang Uni Emi: RT01 -20% 3 hari. Balas SETUJU 1 utk menyiarkan.
+        {ADMIN} < Promo #1 dari Rendang Uni Emi: RT01 -20% 3 hari. Balas SETUJU <PIN> 1 utk menyiarkan.
     """)
     assert conversation.advance(hours=2) == []  # nothing goes out unapproved
     with Session(seeded) as session:
@@ -251,14 +251,14 @@ def test_seller_promo_waits_for_the_admin(conversation, seeded):
         assert active_promo(session, price.product_id, parse_iso("2026-11-30T09:59")).id == price.id
         assert active_promo(session, price.product_id, parse_iso("2026-11-30T10:00")) is None
     conversation.check(f"""
-        {BUYER} > SETUJU 1
+        {BUYER} > SETUJU 1234 1
         {BUYER} < Perintah SETUJU hanya untuk admin.
-        {ADMIN} > SETUJU 7
+        {ADMIN} > SETUJU 1234 7
         {ADMIN} < Siaran #7 tidak ada atau tidak menunggu persetujuan.
-        {ADMIN} > setuju 1
+        {ADMIN} > setuju 1234 1
         {ADMIN} < Siaran #1 disetujui, dikirim ke 1 kontak.
         {SELLER} < Promo Anda (siaran #1) disetujui admin dan akan dikirim.
         081300000011 < PROMO Rendang Uni Emi: Rendang Telur 250g diskon 20% jadi 20rb s/d 30/11. Ketik CARI RT01. {FOOTER}
-        {ADMIN} > SETUJU 1
+        {ADMIN} > SETUJU 1234 1
         {ADMIN} < Siaran #1 tidak ada atau tidak menunggu persetujuan.
     """)

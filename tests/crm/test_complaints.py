@@ -195,3 +195,14 @@ def test_each_party_reads_its_own_language_and_the_shop_can_close(crm, seeded):
         {SHOP} < Complaint K7QX closed. Thank you.
         {BUYER} < Keluhan K7QX ditutup oleh Rendang Uni Emi.
     """)
+
+
+def test_a_long_complaint_with_brackets_is_cut_to_two_sms_not_paged(crm):
+    """Extension characters (`{}[]~^|\\` and the euro sign) take two septets: the complaint
+    is cut by what the SMS really holds, so the shop gets one message, not pages (1/2) (2/2)."""
+    text = "RT01 [250g] basi {asam} ~ uang Rp25rb|€2 kembali? " * 7
+    crm.send(BUYER, f"KELUHAN {text}")
+    [notice] = [s for s in crm.outgoing if s.to == SHOP]
+    assert notice.text.startswith("Keluhan K7QX (kualitas) dari pembeli: RT01 [250g] basi {asam}")
+    assert notice.text.endswith("... Jawab: BALAS K7QX <jawaban>")
+    assert notice.segments == 2

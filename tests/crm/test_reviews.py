@@ -61,3 +61,16 @@ def test_an_order_from_two_shops_rates_each_finished_shop_once(conversation, see
         assert shop_ratings(session) == {glm1.id: 4.0, rdg1: 2.0}
         assert shop_rating(session, glm1.id + 1000) is None
         assert shop_ratings(session, []) == {}
+
+
+def test_a_comment_with_extension_characters_still_reaches_the_shop_in_one_sms(conversation,
+                                                                              seeded):
+    """`[`, `]`, `{`, `}`, `~`, `^`, `|`, `\\` and the euro sign take two septets each: a
+    comment cut to 160 characters would cost the shop a second SMS."""
+    make_order(seeded, "ABC234", BUYER, ["GLM1"])
+    comment = "enak [galamai] {manis} ~ pas | harga 50rb ~3€ " * 4
+    conversation.send(BUYER, f"NILAI ABC234 5 {comment}")
+    [notice] = [s for s in conversation.outgoing if s.to == "081277093318"]
+    assert notice.text.startswith("Pembeli menilai pesanan ABC234: 5/5. enak [galamai] {manis}")
+    assert notice.text.endswith("...")
+    assert notice.segments == 1

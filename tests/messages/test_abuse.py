@@ -1,19 +1,17 @@
-"""Abuse and cost: floods, reply loops, operator senders, spoofed privileged commands, and
-the one gate every outgoing SMS passes."""
+"""Abuse and cost: floods, reply loops, operator senders, and the one gate every outgoing SMS
+passes (spoofed privileged commands: tests/contacts/test_auth.py)."""
 
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from smsbot.contacts import auth, directory as contacts
 from smsbot.contacts.models import SecurityEvent
 from smsbot.messages.gsm7 import is_gsm7
 from smsbot.messages.limits import Limits
 from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.messages.outbox import enqueue
-from smsbot.sms import grammar as grammar_module
-from smsbot.sms.context import Context, Reply
+from smsbot.sms.context import Reply
 from smsbot.testing import Conversation
 
 from ..conftest import NOW
@@ -139,76 +137,6 @@ def test_every_outgoing_text_is_gsm7_and_at_most_two_segments(seeded):
     assert len(first) == 3 and first[0].endswith(" (1/3)") and first[2].endswith("... (3/3)")
     assert '"Uni" - 25rb' in first[0]  # transliterated, emoji dropped
     assert [r.text[-6:] for r in rows[3:]] == [" (1/2)", " (2/2)"]
-
-
-# -- privileged commands -------------------------------------------------------------------
-@pytest.fixture
-def ctx_for(seeded):
-    sessions = []
-
-    def make(phone, now=NOW):
-        session = Session(seeded)
-        sessions.append(session)
-        contact = contacts.get_or_create(session, phone, now)
-        return Context(session=session, grammar=grammar_module.load(), contact=contact, now=now,
-                       namespace="siaran")
-
-    yield make
-    for session in sessions:
-        session.commit()
-        session.close()
-
-
-ADMIN = "+6281200000001"  # demo admin, PIN 1234
-
-
-def test_admin_commands_need_the_admin_phone(ctx_for, seeded):
-    ctx = ctx_for("+6281300000001")
-    assert not auth.require_admin(ctx, "1234")
-    assert [r.text for r in ctx.replies] == ["Maaf, perintah ini tidak bisa dari nomor Anda."]
-    ctx.session.commit()
-    assert events(seeded, "not_allowed")[0].phone == "+6281300000001"
-
-
-def test_admin_pin_is_checked_and_wrong_pins_lock_it(ctx_for, seeded):
-    ctx = ctx_for(ADMIN)
-    assert not auth.require_admin(ctx, "", usage="SIARAN <PIN> <pesan>")
-    assert ctx.replies[-1].text == "Perintah ini perlu PIN admin. Ketik: SIARAN <PIN> <pesan>"
-    assert auth.require_admin(ctx, "1234")
-    for expected in ("PIN salah. Sisa 2 kali sebelum PIN dikunci 60 menit.",
-                     "PIN salah. Sisa 1 kali sebelum PIN dikunci 60 menit.",
-                     "PIN dikunci karena salah 3 kali. Coba lagi setelah jam 11:00 WIB."):
-        assert not auth.require_admin(ctx, "9999")
-        assert ctx.replies[-1].text == expected
-    assert not auth.require_admin(ctx, "1234")  # locked, even with the right PIN
-    assert ctx.replies[-1].text.startswith("PIN dikunci")
-    ctx.session.commit()
-    assert len(events(seeded, "pin_failed")) == 3
-    assert [e.detail.split(":")[0] for e in events(seeded, "pin_locked")] == ["locked until 2026-11-27T04", "siaran"]
-    later = ctx_for(ADMIN, NOW + timedelta(hours=1, minutes=1))
-    assert auth.require_admin(later, "1234")
-
-
-def test_seller_commands_only_from_the_shops_phone(ctx_for, seeded):
-    from smsbot.catalog.models import Shop
-
-    with Session(seeded) as session:
-        shop = session.exec(select(Shop)).first()
-    assert auth.require_shop(ctx_for(shop.phone), shop)
-    spoofer = ctx_for("+6281399999999")
-    assert not auth.require_shop(spoofer, shop)
-    assert spoofer.replies[0].text.startswith("Maaf, perintah ini tidak bisa")
-    spoofer.session.commit()
-    assert events(seeded, "not_allowed")[0].detail.endswith(f"shop {shop.code}")
-
-
-def test_pins_are_stored_hashed(seeded):
-    with Session(seeded) as session:
-        admin = contacts.find(session, ADMIN)
-        assert admin.pin_hash.startswith("pbkdf2$") and "1234" not in admin.pin_hash
-        assert contacts.check_pin(admin, "1234") and not contacts.check_pin(admin, "4321")
-
-
 
 
 def test_the_admin_reads_the_security_log(conversation, seeded, cli_env):

@@ -42,3 +42,22 @@ def test_anything_becomes_gsm7_and_encodes_as_gsm7(text):
     parts = gammu.EncodeSMS({"Class": -1, "Entries": [{"ID": "ConcatenatedAutoTextLong",
                                                         "Buffer": clean}]})
     assert all(not p["Coding"].startswith("Unicode") for p in parts)
+
+
+def test_fit_cuts_user_text_by_septets_as_the_outbox_gate_counts():
+    from smsbot.messages.gsm7 import fit, fits, septets
+    from smsbot.messages.outbox import pages_of
+
+    def render(text):
+        return f"Keluhan K7QX: {text} Jawab: BALAS K7QX <jawaban>"
+
+    for text in ("{}" * 200, "a€" * 200, "naïve “rendang” … " * 30, "x" * 400):
+        for limit in (160, 306):
+            fitted = fit(render, text, limit)
+            assert fits(fitted, limit)
+            assert fitted.endswith("... Jawab: BALAS K7QX <jawaban>")
+            assert len(pages_of(fitted)) == 1  # the gate sends it whole
+            assert septets(to_gsm7(fitted)) > limit - 8  # and nothing was cut needlessly
+    assert fit(render, "rendang basi", 160) == render("rendang basi")
+    assert fit(render, "😋" * 400, 160) == render("😋" * 400)  # emoji vanish: nothing to cut
+    assert fits("[" * 80) and not fits("[" * 81)

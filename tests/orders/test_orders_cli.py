@@ -1,5 +1,7 @@
 """`smsbot orders list|show`: the admin's view."""
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -61,3 +63,35 @@ def test_show_one_order(with_orders):
     assert "(habis)" in run(with_orders, "show", "JK7MN8").output
     missing = run(with_orders, "show", "ZZZZZZ")
     assert missing.exit_code == 1 and "no order 'ZZZZZZ'" in missing.output
+
+
+def test_cli_and_dashboards_filter_by_the_same_statuses(seeded, web_app):
+    """One list of statuses (on the models): `cancelled` finds a cancelled order and a
+    cancelled shop's part of a live one, in the CLI as on the admin's and the seller's page."""
+    from starlette.testclient import TestClient
+
+    from smsbot.orders.models import Order, SubOrder
+
+    from ..crm_data import make_order
+    from ..web.test_web_login import log_in
+
+    make_order(seeded, "ABC234", BUYER, {"GLM1": "cancelled", "RDG1": "accepted"})
+    make_order(seeded, "DEF567", BUYER, {"GLM1": "cancelled"}, order_status="cancelled")
+    url = str(seeded.url)
+    listed = [line.split()[0] for line in run(url, "list", "--status", "cancelled").stdout.splitlines()]
+    assert listed == ["DEF567", "ABC234"]
+    for status in Order.STATUSES + SubOrder.STATUSES:
+        assert run(url, "list", "--status", status).exit_code == 0, status
+
+    def page(phone, e164, path):
+        web = TestClient(web_app, follow_redirects=False)
+        log_in(web, seeded, phone, e164)
+        return web.get(path).text
+
+    admin = page("081200000001", "+6281200000001", "/dasbor/admin/pesanan?status=cancelled")
+    seller = page("081277093318", "+6281277093318", "/dasbor/pesanan?status=cancelled")
+    for html in (admin, seller):
+        assert "ABC234" in html and "DEF567" in html
+    options = lambda html: re.findall(r'<option value="(\w+)"', html)
+    assert options(admin) == list(orders.STATUS_FILTERS)
+    assert set(options(seller)) == set(SubOrder.STATUSES) <= set(orders.STATUS_FILTERS)

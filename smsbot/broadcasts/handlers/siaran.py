@@ -11,21 +11,15 @@ from datetime import timedelta
 
 from smsbot.broadcasts import runs as broadcasts
 from smsbot.broadcasts.when import parse_when, show
-from smsbot.contacts import auth, security_log as security
+from smsbot.contacts import auth
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 
 USAGE = "SIARAN <PIN> besok 09:00 <teks>"
 
+
 def handle(ctx: Context, cmd: Command) -> None:
-    if ctx.contact.role != "admin":
-        security.record(ctx.session, ctx.sender, "not_allowed", "siaran: not the admin", ctx.now)
-        ctx.say("admin_only")
-        return
-    if not cmd.args:
-        ctx.reply(ctx.grammar.usage(cmd.keyword, ctx.lang))
-        return
-    if not auth.require_pin(ctx, cmd.args[0], usage=USAGE):
+    if not auth.require_admin(ctx, cmd.name, cmd.args[0] if cmd.args else "", USAGE):
         return
     when = parse_when(cmd.args[1:3], ctx.now)
     if when is None:

@@ -29,9 +29,10 @@ def parse_price(text: str) -> int | None:
 
 
 def handle(ctx: Context, cmd: Command) -> None:
-    product = seller_product(ctx, cmd)
-    if product is None:
+    found = seller_product(ctx, cmd)
+    if found is None:
         return
+    product = found[0]
     price = parse_price("".join(cmd.args[1:]))
     if price is None or not MIN_PRICE <= price <= MAX_PRICE:
         ctx.say("bad", code=product.code)

@@ -1,5 +1,6 @@
 """PROMO <code> <discount%> <days>: a seller, from the shop's registered phone, puts a product
-on promo at once and asks for a broadcast; the broadcast waits for the admin (SETUJU)."""
+on promo at once and asks for a broadcast; the broadcast waits for the admin (SETUJU).
+Who may is checked like STOK and HARGA (smsbot.orders.steps.seller_product)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from datetime import timedelta
 from sqlmodel import select
 
 from smsbot.broadcasts import runs as broadcasts
-from smsbot.catalog.lookup import product_by_code
 from smsbot.catalog.models import PromoPrice
 from smsbot.catalog.prices import short_price
 from smsbot.catalog.promos import active_promo  # noqa: F401  (re-exported)
 from smsbot.clock import local, to_db
+from smsbot.contacts.directory import language_of
 from smsbot.contacts.models import Contact
+from smsbot.orders.steps import seller_product
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 
@@ -24,18 +26,10 @@ def promo_price(price_idr: int, percent: int) -> int:
 
 
 def handle(ctx: Context, cmd: Command) -> None:
-    if len(cmd.args) < 3:
-        ctx.say("usage")
-        return
-    code = cmd.args[0].upper()[:12]
-    found = product_by_code(ctx.session, code)
+    found = seller_product(ctx, cmd, need_args=3, need="usage")
     if found is None:
-        ctx.say("unknown", code=code)
         return
     product, shop = found
-    if shop.phone != ctx.sender:
-        ctx.say("not_yours", code=product.code)
-        return
     try:
         percent, days = int(cmd.args[1].rstrip("%")), int(cmd.args[2])
     except ValueError:
@@ -56,8 +50,8 @@ def handle(ctx: Context, cmd: Command) -> None:
                                starts_at=to_db(ctx.now), ends_at=to_db(ends),
                                broadcast_id=broadcast.id, created_at=to_db(ctx.now)))
     ctx.say("done", id=broadcast.id, **values)
-    for admin in ctx.session.exec(select(Contact).where(Contact.role == "admin")):
-        ctx.notify(admin.phone, ctx.t("to_admin", lang=admin.language or "id", id=broadcast.id,
-                                      **values))
+    for admin in ctx.session.exec(select(Contact.phone).where(Contact.role == "admin")):
+        ctx.notify(admin, ctx.t("to_admin", lang=language_of(ctx.session, admin), id=broadcast.id,
+                                **values))
 
 

@@ -10,9 +10,10 @@ MAX_STOCK = 99_999
 
 
 def handle(ctx: Context, cmd: Command) -> None:
-    product = seller_product(ctx, cmd)
-    if product is None:
+    found = seller_product(ctx, cmd)
+    if found is None:
         return
+    product = found[0]
     text = cmd.args[1]
     if not (text.isdigit() and len(text) <= 5) or int(text) > MAX_STOCK:
         ctx.say("bad", code=product.code)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from smsbot.catalog.models import Shop
-from smsbot.codes import ORDER_CODE_ALPHABET, ORDER_CODE_LENGTH
 from smsbot.crm import tickets as complaints
+from smsbot.orders import rules as orders
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 
@@ -13,8 +13,8 @@ def handle(ctx: Context, cmd: Command) -> None:
     text = cmd.rest.strip()
     order = None
     first = cmd.args[0] if cmd.args else ""
-    if len(first) == ORDER_CODE_LENGTH and set(first.upper()) <= set(ORDER_CODE_ALPHABET):
-        order = complaints.find_order(ctx.session, first)
+    if orders.looks_like_code(first):
+        order = orders.find(ctx.session, first)
         if order is not None and order.buyer_phone != ctx.sender:
             order = None  # someone else's order: it does not exist for this sender
         if order is not None or any(c.isdigit() for c in first):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from smsbot.catalog.models import Shop
-from smsbot.crm import reviews, tickets as complaints
+from smsbot.contacts.directory import language_of
+from smsbot.crm import reviews
+from smsbot.messages.gsm7 import ONE_SMS, fit
+from smsbot.orders import rules as orders
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 
@@ -13,7 +16,7 @@ def handle(ctx: Context, cmd: Command) -> None:
         ctx.say("need")
         return
     code = cmd.args[0].upper()
-    order = complaints.find_order(ctx.session, code)
+    order = orders.find(ctx.session, code)
     if order is None or order.buyer_phone != ctx.sender:
         ctx.say("unknown", code=code[:12])
         return
@@ -27,6 +30,6 @@ def handle(ctx: Context, cmd: Command) -> None:
     shops = [ctx.session.get(Shop, sub.shop_id) for sub in rated]
     ctx.say("thanks", stars=stars, code=order.code, shops=", ".join(s.name for s in shops)[:60])
     for shop in shops:
-        lang = complaints.language_of(ctx.session, shop.phone)
-        ctx.notify(shop.phone, complaints.fit_text(lambda t: ctx.grammar.render(
-            "nilai.to_shop", lang, code=order.code, stars=stars, comment=t).rstrip(), comment, 160))
+        lang = language_of(ctx.session, shop.phone)
+        ctx.notify(shop.phone, fit(lambda t: ctx.grammar.render(
+            "nilai.to_shop", lang, code=order.code, stars=stars, comment=t).rstrip(), comment, ONE_SMS))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from smsbot.catalog.models import Shop
+from smsbot.contacts.directory import language_of
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
 from smsbot.orders.steps import money, payment_text, seller_step, tell_buyer, where
-from smsbot.orders.texts import lang_of
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 from smsbot.sms.handlers import fallback
@@ -29,7 +29,7 @@ def _accept(ctx: Context, order: Order, sub: SubOrder, shop: Shop) -> bool:
                 stock=problem.values["stock"])
         return False
     place = ctx.t("buyer_deliver" if order.delivery == "antar" else "buyer_pickup",
-                  lang=lang_of(ctx.session, order.buyer_phone), address=where(ctx, order, shop)[:60])
+                  lang=language_of(ctx.session, order.buyer_phone), address=where(ctx, order, shop)[:60])
     tell_buyer(ctx, order, "terima.buyer", shop=shop.name[:30], total=money(sub.total_idr),
                payment=payment_text(ctx, shop, order), where=place)
     return True

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from smsbot.catalog.models import Shop
+from smsbot.contacts.directory import language_of
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
 from smsbot.orders.steps import seller_step, tell_buyer
-from smsbot.orders.texts import lang_of
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 
@@ -20,7 +20,7 @@ def handle(ctx: Context, cmd: Command) -> None:
     def refuse(ctx: Context, order: Order, sub: SubOrder, shop: Shop) -> bool:
         orders.refuse(ctx.session, sub, reason, ctx.now)
         tell_buyer(ctx, order, "tolak.buyer", shop=shop.name[:30],
-                   reason=reason or ctx.t("no_reason", lang=lang_of(ctx.session, order.buyer_phone)))
+                   reason=reason or ctx.t("no_reason", lang=language_of(ctx.session, order.buyer_phone)))
         return True
 
     seller_step(ctx, cmd, ("pending",), refuse)

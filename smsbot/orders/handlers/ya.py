@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from smsbot.contacts.directory import language_of
 from smsbot.orders import rules as orders, texts as order_texts
 from smsbot.orders.steps import buyer_order, say_problem
 from smsbot.sms.command import Command
@@ -18,7 +19,7 @@ def handle(ctx: Context, cmd: Command) -> None:
         return
     parts = orders.parts(ctx.session, order)
     for sub, shop in parts:
-        lang = order_texts.lang_of(ctx.session, shop.phone)
+        lang = language_of(ctx.session, shop.phone)
         ctx.notify(shop.phone, order_texts.seller_notice(ctx.session, ctx.grammar, order, sub, lang),
                    "notice")
     shops = parts[0][1].name[:30] if len(parts) == 1 else ctx.t("shops", count=len(parts))
