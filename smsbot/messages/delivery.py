@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from smsbot.clock import to_db
 from smsbot.messages.answerable import network_number
@@ -56,3 +57,17 @@ def record(connection: Connection, recipient: str, report: DeliveryReport, modem
                                             delivery_at=to_db(report.at or now)))
     return f"not answered: {about} on outbox #{row_id}"
 
+
+def delivered_share(session: Session, broadcast_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per broadcast: (delivered, rows with a report)."""
+    table = OutboxMessage.__table__
+    rows = session.execute(
+        select(table.c.broadcast_id, table.c.delivery, func.count())
+        .where(table.c.broadcast_id.in_(broadcast_ids), table.c.delivery.is_not(None))
+        .group_by(table.c.broadcast_id, table.c.delivery)).all()
+    share: dict[int, tuple[int, int]] = {}
+    for broadcast_id, outcome, count in rows:
+        delivered, reported = share.get(broadcast_id, (0, 0))
+        share[broadcast_id] = (delivered + (count if outcome == DELIVERED else 0),
+                               reported + count)
+    return share

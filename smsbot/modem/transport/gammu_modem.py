@@ -61,8 +61,10 @@ def transport_error(message: str, exc: Exception) -> TransportError:
 
 class GammuTransport:
     def __init__(self, config: str | Path, *, section: int = 0, name: str | None = None,
-                 smsc: dict | None = None, multipart_wait: float = MULTIPART_WAIT_SECONDS):
+                 smsc: dict | None = None, multipart_wait: float = MULTIPART_WAIT_SECONDS,
+                 delivery_reports: bool = False):
         self.config = str(config)
+        self.delivery_reports = delivery_reports
         self.section = section
         self.name = name or Path(self.config).stem
         self.smsc = smsc or {"Location": 1}
@@ -204,7 +206,8 @@ class GammuTransport:
     def send(self, to: str, text: str, reference: int = 0) -> str:
         """Send all parts of one SMS. `reference` (e.g. the outbox id) becomes the
         concatenation reference, so two long messages never share one. Returns the message
-        references the modem gave the parts, comma-separated (a status report names one)."""
+        references the modem gave the parts, comma-separated (a status report names one).
+        With `delivery_reports`, each part asks the network for a status report."""
         machine = self._sm()
         refs = []
         for encoded in _encoded(text):
@@ -214,6 +217,8 @@ class GammuTransport:
             _set_concat_reference(part, reference)
             part["SMSC"] = dict(self.smsc)
             part["Number"] = to
+            if self.delivery_reports:
+                part["Type"] = "Status_Report"  # Gammu's way to set TP-SRR on a SUBMIT
             try:
                 refs.append(str(machine.SendSMS(part)))
             except gammu.GSMError as exc:
