@@ -3,6 +3,7 @@
 answered, and summed up per broadcast by `smsbot broadcast list`."""
 
 import subprocess
+import time
 
 import gammu
 import pytest
@@ -126,3 +127,19 @@ def test_broadcast_list_shows_the_delivered_share(tmp_path, seeded):
     assert rows == {"+6281300000101": "delivered", "+6281300000102": "failed",
                     "+6281300000103": None}
     assert " delivered 50% " in listed()  # of the two with a report
+
+
+def test_a_status_report_read_twice_is_stored_once(tmp_path, engine):
+    # a delete that failed: the same report comes back at the next poll
+    from smsbot.clock import utcnow
+    from smsbot.messages import inbox
+
+    drop_message(tmp_path, report("+6281300000001"), 1)
+    transport = GammuTransport(write_config(tmp_path)).open()
+    first = transport.receive()
+    time.sleep(1.1)  # the dummy reports the read time as the discharge time
+    again = transport.receive()
+    transport.close()
+    assert [sms.kind for sms in first] == ["status_report"]
+    assert inbox.record(engine, first[0], utcnow()) is not None
+    assert inbox.record(engine, again[0], utcnow()) is None

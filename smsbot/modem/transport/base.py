@@ -66,7 +66,8 @@ class IncomingSMS:
             str(self.parts), self.uid, self.text,
         ]
         if self.kind != TEXT:  # (a text SMS keeps the key it always had)
-            fields.append(f"{self.kind}:{self.report}")
+            report = self.report  # not its discharge time: the dummy modem does not keep it
+            fields.append(f"{self.kind}:{report.reference}:{report.code}" if report else self.kind)
         basis = "\x1f".join(fields)
         return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()
 
