@@ -16,6 +16,7 @@ from smsbot.broadcasts import runs as broadcasts
 from smsbot.broadcasts.models import Broadcast
 from smsbot.broadcasts.when import show
 from smsbot.clock import parse_iso, utcnow
+from smsbot.messages.delivery import delivered_share
 
 STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled")
 
@@ -60,18 +61,23 @@ def add(obj, at: str | None, every: str, target: str, text: tuple[str, ...]) -> 
 @click.option("--all", "show_all", is_flag=True, help="Also finished and cancelled ones.")
 @click.pass_obj
 def list_(obj, show_all: bool) -> None:
-    """Broadcasts: id, status, next run, target, runs, text."""
+    """Broadcasts: id, status, next run, target, runs, delivered % (of the SMS with a
+    delivery report; '-' without reports: `smsbot run --delivery-reports`), text."""
     with Session(obj.engine) as session:
         query = select(Broadcast).order_by(Broadcast.id)
         if not show_all:
             query = query.where(Broadcast.status.in_(("pending", "scheduled")))
-        for item in session.exec(query):
+        items = session.exec(query).all()
+        share = delivered_share(session, [item.id for item in items])
+        for item in items:
             progress = broadcasts.progress(session, item.id)
             queued = progress.get("queued", 0) + progress.get("sending", 0)
             status = "running" if item.status != "cancelled" and queued else item.status
             nxt = show(item.next_run_at) if item.next_run_at else "-"
+            delivered, reported = share.get(item.id, (0, 0))
+            rate = f"{100 * delivered // reported}%" if reported else "-"
             click.echo(f"#{item.id:<4} {status:9} {nxt:11} {item.target:22} runs {item.runs:<3} "
-                       f"{item.every or 'once':12} {item.text[:50]}")
+                       f"delivered {rate:4} {item.every or 'once':12} {item.text[:50]}")
 
 
 @broadcast.command("cancel")

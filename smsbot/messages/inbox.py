@@ -9,6 +9,10 @@
    SMS `pending`, and it is answered after restart; after it, never again.
 3. Before the core answers, the per-sender limits and the loop guard (smsbot.messages.limits) may
    silence it; the SMS is still kept, with a note saying why.
+
+Only a person's SMS is ever answered (smsbot.messages.answerable); anything else is stored
+`ignored` with the reason, and a status report is recorded on its outbox row
+(smsbot.messages.delivery) in the transaction that stores it.
 """
 
 from __future__ import annotations
@@ -18,17 +22,16 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, insert, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
 from smsbot.contacts import directory as contacts, security_log as security
-from smsbot.contacts.phones import normalize, sender_kind
-from smsbot.messages import limits as limits_module, outbox
+from smsbot.messages import answerable, delivery, limits as limits_module, outbox
 from smsbot.messages.limits import Limits
 from smsbot.messages.models import InboundMessage
-from smsbot.modem.transport.base import IncomingSMS
+from smsbot.modem.transport.base import STATUS_REPORT, TEXT, IncomingSMS
 from smsbot.sms import conversation as state, core
 from smsbot.sms.context import Reply
 from smsbot.sms.grammar import Grammar
@@ -68,7 +71,7 @@ def record_many(engine: Engine, messages: list[IncomingSMS], now: datetime,
                     continue
                 known.add(key)
                 slots.append(len(values))
-                values.append(_inbound_values(sms, key, now, modem))
+                values.append(_inbound_values(connection, sms, key, now, modem))
             ids: dict[str, int] = {}
             if values:  # one executemany, then the ids by key (RETURNING would mean a
                 # statement per row on SQLite, to keep the ids in order)
@@ -85,17 +88,25 @@ def record_many(engine: Engine, messages: list[IncomingSMS], now: datetime,
             for slot in slots]
 
 
-def _inbound_values(sms: IncomingSMS, key: str, now: datetime, modem: str) -> dict:
-    """The column values of an InboundMessage row for `sms` (every column but the id)."""
-    kind = sender_kind(sms.sender)
-    if kind != "person":
-        log.warning("SMS from %s sender %r kept for the admin, not answered", kind, sms.sender)
+def _inbound_values(connection: Connection, sms: IncomingSMS, key: str, now: datetime,
+                    modem: str) -> dict:
+    """The column values of an InboundMessage row for `sms` (every column but the id). A
+    status report is written on its outbox row here, in the transaction that stores it."""
+    reason = answerable.why_not(sms)
+    if sms.kind == STATUS_REPORT and sms.report is not None:
+        note = delivery.record(connection, sms.sender, sms.report, modem, now)
+        log.info("%s", note)
+    elif reason:
+        note = f"not answered: {reason}"
+        log.warning("SMS from %r kept for the admin, %s", sms.sender, note)
+    else:
+        note = ""
     return {
-        "dedupe_key": key, "sender": storable(sms.sender), "sender_e164": normalize(sms.sender),
+        "dedupe_key": key, "sender": storable(sms.sender),
+        "sender_e164": answerable.network_number(sms.sender) if sms.kind == TEXT else None,
         "text": storable(sms.text), "parts": sms.parts, "modem": modem,
         "sent_at": to_db(sms.sent_at) if sms.sent_at else None, "received_at": to_db(now),
-        "status": "pending" if kind == "person" else "ignored", "processed_at": None,
-        "note": "" if kind == "person" else f"not answered: {kind} sender",
+        "status": "ignored" if reason else "pending", "processed_at": None, "note": note,
     }
 
 

@@ -81,3 +81,8 @@ class OutboxMessage(SQLModel, table=True):
     # recipient gets one run twice, whatever crashes or restarts happen.
     broadcast_id: Optional[int] = Field(default=None, index=True)
     dedupe_key: Optional[str] = Field(default=None, unique=True)
+    # The network's status report on a sent row (asked for with `run --delivery-reports`),
+    # matched by `modem` and a reference in `modem_ref`: None (no report) | delivered | failed.
+    # No default but NULL: the broadcasts' bulk INSERT names every column with a default.
+    delivery: Optional[str] = None
+    delivery_at: Optional[datetime] = None  # delivered, or given up, by the network

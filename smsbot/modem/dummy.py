@@ -58,3 +58,30 @@ def drop_sms(folder: Path | str, sender: str, text: str, slot: int, *, inbox: in
             raise ValueError("a dummy modem folder holds slots 1..9999")
         gammu.SaveSMSBackup(str(target / str(slot + offset)), [part])
     return len(parts)
+
+
+def drop_message(folder: Path | str, message: dict, slot: int, *, inbox: int = 1) -> None:
+    """Write any message Gammu can hold into the dummy modem's inbox at `slot`: a status
+    report (`Type: Status_Report`, `MessageReference`, `DeliveryStatus`), an SMS-SUBMIT
+    left in storage, an 8-bit WAP push ... (`Folder`, `State` and the SMSC are filled in)."""
+    import datetime as _dt
+
+    import gammu
+
+    if not 1 <= slot <= 9999:
+        raise ValueError("a dummy modem folder holds slots 1..9999")
+    target = Path(folder).resolve() / "modem" / "sms" / str(inbox)
+    target.mkdir(parents=True, exist_ok=True)
+    message = {"SMSC": {"Number": "+62816124"}, "DateTime": _dt.datetime.now(), **message,
+               "Folder": inbox, "State": "UnRead"}
+    gammu.SaveSMSBackup(str(target / str(slot)), [message])
+
+
+def drop_pdu(folder: Path | str, pdu: str, slot: int, *, inbox: int = 1) -> dict:
+    """Store a real phone's TPDU (hex, with its SMSC prefix, as `AT+CMGR` shows it) in the
+    dummy modem's inbox, decoded by Gammu itself. Returns what Gammu decoded."""
+    import gammu
+
+    message = gammu.DecodePDU(bytes.fromhex(pdu))
+    drop_message(folder, message, slot, inbox=inbox)
+    return message

@@ -18,12 +18,15 @@ from pathlib import Path
 import gammu
 
 from smsbot.messages.gsm7 import encode_parts
-from smsbot.modem.transport.base import IncomingSMS, TransportError
+from smsbot.modem.transport.base import (
+    BINARY, OTHER, STATUS_REPORT, SUBMIT, TEXT, DeliveryReport, IncomingSMS, TransportError)
 
 log = logging.getLogger(__name__)
 
 MULTIPART_WAIT_SECONDS = 600  # a part missing this long: answer what arrived
 _CONCAT_TYPES = ("ConcatenatedMessages", "ConcatenatedMessages16bit")
+_TEXT_CODINGS = ("Default_No_Compression", "Unicode_No_Compression")  # GSM-7, UCS-2
+_KINDS = {"Deliver": TEXT, "Status_Report": STATUS_REPORT, "Submit": SUBMIT}
 USSD_TIMEOUT_SECONDS = 30
 
 
@@ -58,8 +61,10 @@ def transport_error(message: str, exc: Exception) -> TransportError:
 
 class GammuTransport:
     def __init__(self, config: str | Path, *, section: int = 0, name: str | None = None,
-                 smsc: dict | None = None, multipart_wait: float = MULTIPART_WAIT_SECONDS):
+                 smsc: dict | None = None, multipart_wait: float = MULTIPART_WAIT_SECONDS,
+                 delivery_reports: bool = False):
         self.config = str(config)
+        self.delivery_reports = delivery_reports
         self.section = section
         self.name = name or Path(self.config).stem
         self.smsc = smsc or {"Location": 1}
@@ -146,14 +151,17 @@ class GammuTransport:
     def _assemble(self, group: list[dict]) -> IncomingSMS | None:
         first = group[0]
         udh = first.get("UDH") or {}
-        if udh.get("Type") in _CONCAT_TYPES and len(group) < udh.get("AllParts", 1):
+        kind = kind_of(first)
+        if kind == STATUS_REPORT:
+            return self._report(first)
+        if kind == TEXT and udh.get("Type") in _CONCAT_TYPES and len(group) < udh.get("AllParts", 1):
             key = (first.get("Number"), udh.get("ID8bit"), udh.get("ID16bit"), udh.get("AllParts"))
             seen = self._first_seen.setdefault(key, time.monotonic())
             if time.monotonic() - seen < self.multipart_wait:
                 return None  # wait for the missing parts
             log.warning("multipart SMS from %s incomplete after %ss: answering %d of %d parts",
                         first.get("Number"), self.multipart_wait, len(group), udh.get("AllParts"))
-        text = _text_of(group)
+        text = _text_of(group) if kind != BINARY else "".join(_hex(m.get("Text")) for m in group)
         sent_at = first.get("DateTime")
         return IncomingSMS(
             sender=first.get("Number") or "", text=text,
@@ -162,7 +170,27 @@ class GammuTransport:
             parts=len(group),
             uid=f"{udh.get('ID8bit', -1)}:{udh.get('ID16bit', -1)}" if len(group) > 1 else "",
             handle=[m["Location"] for m in group],
+            kind=kind,
         )
+
+    @staticmethod
+    def _report(message: dict) -> IncomingSMS:
+        """A status report: `Number` is the recipient of our SMS, `MessageReference` the
+        reference the modem gave it, `SMSCDateTime` the discharge time (delivery, or when
+        the network gave up). TP-Status (GSM 03.40 9.2.3.15): below 0x20 done, 0x20-0x3F
+        the network still tries, 0x40 and above failed for good."""
+        code = int(message.get("DeliveryStatus") or 0)
+        outcome = "delivered" if code < 0x20 else "pending" if code < 0x40 else "failed"
+        sent_at = message.get("DateTime")
+        done_at = message.get("SMSCDateTime")
+        report = DeliveryReport(reference=int(message.get("MessageReference") or 0),
+                                outcome=outcome, code=code,
+                                at=done_at if isinstance(done_at, datetime) else None)
+        return IncomingSMS(
+            sender=message.get("Number") or "", text=_as_text(message.get("Text")),
+            sent_at=sent_at if isinstance(sent_at, datetime) else None,
+            smsc=(message.get("SMSC") or {}).get("Number", "") or "",
+            handle=[message["Location"]], kind=STATUS_REPORT, report=report)
 
     def delete(self, sms: IncomingSMS) -> None:
         machine = self._sm()
@@ -177,7 +205,9 @@ class GammuTransport:
     # -- sending ------------------------------------------------------------------------
     def send(self, to: str, text: str, reference: int = 0) -> str:
         """Send all parts of one SMS. `reference` (e.g. the outbox id) becomes the
-        concatenation reference, so two long messages never share one."""
+        concatenation reference, so two long messages never share one. Returns the message
+        references the modem gave the parts, comma-separated (a status report names one).
+        With `delivery_reports`, each part asks the network for a status report."""
         machine = self._sm()
         refs = []
         for encoded in _encoded(text):
@@ -187,6 +217,8 @@ class GammuTransport:
             _set_concat_reference(part, reference)
             part["SMSC"] = dict(self.smsc)
             part["Number"] = to
+            if self.delivery_reports:
+                part["Type"] = "Status_Report"  # Gammu's way to set TP-SRR on a SUBMIT
             try:
                 refs.append(str(machine.SendSMS(part)))
             except gammu.GSMError as exc:
@@ -316,6 +348,25 @@ def _set_concat_reference(part: dict, reference: int) -> None:
         raw[3] = ref
         udh["Text"] = bytes(raw)
         udh["ID8bit"] = ref
+
+
+def kind_of(message: dict) -> str:
+    """What a message Gammu read is (see smsbot.modem.transport.base): only an SMS-DELIVER
+    in GSM-7 or UCS-2 without a UDH other than concatenation is TEXT a person wrote."""
+    kind = _KINDS.get(message.get("Type"), OTHER)
+    if kind != TEXT:
+        return kind
+    udh_type = (message.get("UDH") or {}).get("Type") or "NoUDH"
+    if message.get("Coding") not in _TEXT_CODINGS or udh_type not in ("NoUDH", *_CONCAT_TYPES):
+        return BINARY
+    return TEXT
+
+
+def _hex(value) -> str:
+    """A binary payload kept whole and storable in any database."""
+    if isinstance(value, bytes):
+        return value.hex()
+    return (value or "").encode("utf-8", "surrogatepass").hex()
 
 
 def _text_of(group: list[dict]) -> str:
