@@ -80,8 +80,8 @@ def drop_message(folder: Path | str, message: dict, slot: int, *, inbox: int = 1
 def drop_pdu(folder: Path | str, pdu: str, slot: int, *, inbox: int = 1) -> dict:
     """Store a real phone's TPDU (hex, with its SMSC prefix, as `AT+CMGR` shows it) in the
     dummy modem's inbox, decoded by Gammu itself. Returns what Gammu decoded."""
-    import gammu
+    from smsbot.modem.emulator.pdu import decode
 
-    message = gammu.DecodePDU(bytes.fromhex(pdu))
+    message = decode(pdu)
     drop_message(folder, message, slot, inbox=inbox)
     return message

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import gammu
 
-from smsbot.modem.emulator import inbox as emulator_inbox
+from smsbot.modem.emulator import inbox as emulator_inbox, pdu
 from smsbot.modem.transport.base import TransportError
 from smsbot.modem.transport.gammu_modem import GammuTransport, transport_error
 
@@ -31,7 +31,7 @@ def deliver_text(gammurc: str | Path, sender: str, text: str) -> int:
 def deliver_pdus(gammurc: str | Path, pdu_hexes: list[str]) -> int:
     """Raw PDUs exactly as a modem lists them (hex with the SMSC prefix): SMS-DELIVER,
     SMS-STATUS-REPORT, 8-bit binary... Raises ValueError for hex Gammu cannot decode."""
-    messages = [_decode(h) for h in pdu_hexes]
+    messages = [pdu.decode(h) for h in pdu_hexes]
     directory = emulator_inbox.emulator_dir(gammurc)
     if directory is not None:
         emulator_inbox.deliver_pdus(directory, [h.strip() for h in pdu_hexes])
@@ -50,13 +50,6 @@ def deliver_pdus(gammurc: str | Path, pdu_hexes: list[str]) -> int:
     finally:
         transport.close()
     return len(messages)
-
-
-def _decode(pdu_hex: str) -> dict:
-    try:
-        return gammu.DecodePDU(bytes.fromhex(pdu_hex.strip()), True)
-    except (ValueError, gammu.GSMError) as exc:
-        raise ValueError(f"not an SMS PDU (hex with the SMSC prefix): {pdu_hex[:40]!r}") from exc
 
 
 __all__ = ["TransportError", "deliver_pdus", "deliver_text"]

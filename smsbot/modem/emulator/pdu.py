@@ -30,7 +30,12 @@ def wants_status_report(pdu_hex: str) -> bool:
 
 
 def decode(pdu_hex: str) -> dict:
-    return gammu.DecodePDU(bytes.fromhex(pdu_hex), SMSC=True)
+    """A PDU as a modem lists it (hex with the SMSC prefix), decoded by Gammu. Raises
+    ValueError for anything that is not one."""
+    try:
+        return gammu.DecodePDU(bytes.fromhex(pdu_hex.strip()), SMSC=True)
+    except (ValueError, gammu.GSMError) as exc:
+        raise ValueError(f"not an SMS PDU (hex with the SMSC prefix): {pdu_hex[:40]!r}") from exc
 
 
 def _aware(when: dt.datetime | None) -> dt.datetime:
