@@ -1,7 +1,8 @@
 """The outbox table: the only road to the modem.
 
-Rows are written by the core (replies), by timers and by the scheduler; only the transport
-loop claims and sends them. A row is marked `sending` (committed) before the modem is
+This module is the one writer of outbox rows (`enqueue` for one reply, `enqueue_many` for a
+batch of answers or a broadcast run: the same GSM-7 gate and pages for both; a test fails if
+another module inserts into the table); only the transport loop claims and sends them. A row is marked `sending` (committed) before the modem is
 touched and `sent` (committed) after, so a crash never loses a row. A row found `sending`
 at start-up was interrupted inside the modem call; it is queued again (the only window in
 which one SMS can go out twice is the modem call itself).
@@ -10,7 +11,9 @@ which one SMS can go out twice is the modem call itself).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Callable
+from functools import lru_cache
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import bindparam, insert, or_, true, update
 from sqlalchemy.orm import Session as OrmSession
@@ -35,17 +38,19 @@ def enqueue(session: Session, reply: Reply, now: datetime, *, inbound_id: int | 
     """Queue one reply; returns its (first) row. Every text passes the one gate here:
     GSM-7 only, at most MAX_SEGMENTS segments per SMS (counted by Gammu's own encoder); a
     longer text goes out as numbered pages `(1/2)`, at most MAX_PAGES, the rest cut."""
-    rows = []
-    for text in pages_of(reply.text):
-        row = OutboxMessage(**_values(reply, now, inbound_id, modem, text))
-        session.add(row)
-        rows.append(row)
+    rows = [OutboxMessage(**values) for values in _rows(reply, to_db(now), inbound_id, modem)]
+    session.add_all(rows)
     return rows[0]
 
 
 def pages_of(text: str) -> list[str]:
     """The SMS texts `enqueue` would queue for `text`."""
     return paginate(to_gsm7(text))
+
+
+def segments(text: str) -> int:
+    """How many SMS segments `enqueue` would queue for `text`, all pages together."""
+    return sum(page_segments for _text, page_segments, _encoding in _gate(text))
 
 
 def paginate(text: str) -> list[str]:
@@ -83,29 +88,114 @@ def _cut(text: str, budget: int) -> str:
     return text
 
 
-def enqueue_many(session: Session, items: list[tuple[Reply, int | None, str]], now: datetime) -> int:
-    """Queue many SMS, `(reply, inbound_id, modem)` each, in one INSERT (no ORM objects):
-    for a batch of answers written at the end of its transaction. Same GSM-7 gate."""
-    if not items:
-        return 0
-    rows = [_values(reply, now, inbound_id, modem, page)
-            for reply, inbound_id, modem in items for page in pages_of(reply.text)]
-    session.execute(insert(OutboxMessage.__table__), rows)
-    return len(rows)
+def enqueue_many(session: Session, items: Iterable[tuple[Reply, int | None, str]], now: datetime,
+                 *, broadcast_id: int | None = None, dedupe_prefix: str | None = None) -> int:
+    """Queue many SMS, `(reply, inbound_id, modem)` each, with executemany INSERTs and no ORM
+    objects: a batch of answers at the end of its transaction, or a broadcast run (100,000
+    rows in a few seconds). The same gate and pages as `enqueue`; each distinct text is
+    measured once, so a broadcast costs one gate pass per language, not per recipient.
+
+    `dedupe_prefix` gives every row the unique key `prefix + phone` (a later page `/n` more,
+    see `first_page_key`): a second run of the same broadcast fails on it instead of sending
+    twice. Returns how many rows (SMS) were queued."""
+    created = to_db(now)
+    rows = (values for reply, inbound_id, modem in items
+            for values in _rows(reply, created, inbound_id, modem, broadcast_id, dedupe_prefix))
+    return _insert(session, rows)
 
 
-def _values(reply: Reply, now: datetime, inbound_id: int | None, modem: str,
-            text: str) -> dict:
-    """One outbox row for one page (already through the gate) of `reply`."""
-    encoding = measure(text)
-    return {
-        "to": reply.to, "text": text, "kind": reply.kind, "priority": PRIORITY.get(reply.kind, 10),
-        "status": "queued", "segments": encoding.segments, "encoding": encoding.encoding,
-        "attempts": 0, "modem": modem, "modem_ref": "", "error": "", "inbound_id": inbound_id,
-        "created_at": to_db(now),
-        "not_before": to_db(reply.not_before) if reply.not_before else None,
-        "sending_at": None, "sent_at": None,
-    }
+def first_page_key(row: OutboxMessage) -> str | None:
+    """The dedupe key of the first page of a keyed message split into pages, for any later
+    page of it; None for a first (or only) page, or a row without a key. The sender's daily
+    broadcast cap counts messages, not pages: a page 2 follows its page 1."""
+    key = row.dedupe_key or ""
+    return key.rpartition(PAGE_MARK)[0] or None
+
+
+def first_pages():
+    """SQL: rows that are not a later page of a keyed message (see `first_page_key`)."""
+    return or_(col(OutboxMessage.dedupe_key).is_(None),
+               col(OutboxMessage.dedupe_key).not_like(f"%{PAGE_MARK}%"))
+
+
+PAGE_MARK = "/"  # dedupe key of page n > 1: "<key of page 1>/n" (a phone has no "/")
+INSERT_CHUNK = 20_000
+
+
+def _rows(reply: Reply, created: datetime, inbound_id: int | None, modem: str,
+          broadcast_id: int | None = None, dedupe_prefix: str | None = None) -> Iterator[dict]:
+    """The outbox rows (as column values) of one reply: one per page, through the gate."""
+    not_before = to_db(reply.not_before) if reply.not_before else None
+    priority = PRIORITY.get(reply.kind, 10)
+    for number, (text, parts, encoding) in enumerate(_gate(reply.text), 1):
+        key = None
+        if dedupe_prefix is not None:
+            key = dedupe_prefix + reply.to + (f"{PAGE_MARK}{number}" if number > 1 else "")
+        yield {
+            "to": reply.to, "text": text, "kind": reply.kind, "priority": priority,
+            "status": "queued", "segments": parts, "encoding": encoding,
+            "attempts": 0, "modem": modem, "modem_ref": "", "error": "", "inbound_id": inbound_id,
+            "created_at": created, "not_before": not_before, "sending_at": None, "sent_at": None,
+            "broadcast_id": broadcast_id, "dedupe_key": key,
+        }
+
+
+@lru_cache(maxsize=4096)
+def _gate(text: str) -> tuple[tuple[str, int, str], ...]:
+    """THE gate: the pages of `text` as `(text, segments, encoding)`; pure, so memoised."""
+    pages = []
+    for page in pages_of(text):
+        encoding = measure(page)
+        pages.append((page, encoding.segments, encoding.encoding))
+    return tuple(pages)
+
+
+def _insert(session: Session, rows: Iterable[dict]) -> int:
+    """One compiled INSERT, executemany on the driver, INSERT_CHUNK rows at a time. Values
+    are converted by their column types once per distinct value (the times and texts of a
+    broadcast repeat on every row), not per row: SQLAlchemy's own per-row bind processing
+    was about half the cost of a bulk insert."""
+    session.flush()  # pending ORM rows first, as an ORM insert would (autoflush)
+    connection = session.connection()
+    dialect = connection.dialect
+    table = OutboxMessage.__table__
+    names = [column.name for column in table.columns if column.name != "id"]
+    compiled = insert(table).values({n: bindparam(n) for n in names}).compile(dialect=dialect)
+    order = compiled.positiontup if compiled.positional else names
+    converters = []
+    for name in order:
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        converters.append(_memo(processor) if processor is not None else None)
+    pairs = list(zip(order, converters))
+    count = 0
+    for chunk in _chunks(rows, INSERT_CHUNK):
+        values = [tuple(convert(row[n]) if convert else row[n] for n, convert in pairs)
+                  for row in chunk]
+        if not compiled.positional:
+            values = [dict(zip(order, v)) for v in values]
+        connection.exec_driver_sql(compiled.string, values)
+        count += len(values)
+    return count
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _memo(processor):
+    cache: dict = {}
+
+    def convert(value):
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = result = processor(value)
+            return result
+        except TypeError:  # unhashable
+            return processor(value)
+    return convert
 
 
 def _due(now: datetime):
