@@ -187,7 +187,8 @@ def expand_run(session: Session, broadcast: Broadcast, now: datetime) -> int:
     if moved.rowcount != 1:
         return 0  # another worker expanded this run
     queued = outbox.enqueue_many(session, messages(session, broadcast, run_at), now,
-                                 broadcast_id=broadcast.id, dedupe_prefix=dedupe_prefix(broadcast, run_at))
+                                 broadcast_id=broadcast.id,
+                                 dedupe_prefix=dedupe_prefix(broadcast, run_at))
     session.expire(broadcast)
     log.info("broadcast #%s run %s: %d messages queued", broadcast.id, run_at.isoformat(), queued)
     return queued
@@ -201,9 +202,10 @@ def texts_for(text: str) -> dict[str, str]:
             for lang in grammar.replies}
 
 
-def messages(session: Session, broadcast: Broadcast, run_at: datetime) -> Iterator[tuple[Reply, None, str]]:
+def messages(session: Session, broadcast: Broadcast,
+             run_at: datetime) -> Iterator[tuple[Reply, None, str]]:
     """One run's messages, one per recipient in their language, for `outbox.enqueue_many`
-    (read as they are written: 100,000 recipients are never all in memory at once)."""
+    (a generator: the rows are built and written a chunk at a time)."""
     texts = texts_for(broadcast.text)
     default = texts["id"]
     not_before = to_db(run_at)

@@ -2,10 +2,13 @@
 
 This module is the one writer of outbox rows (`enqueue` for one reply, `enqueue_many` for a
 batch of answers or a broadcast run: the same GSM-7 gate and pages for both; a test fails if
-another module inserts into the table); only the transport loop claims and sends them. A row is marked `sending` (committed) before the modem is
-touched and `sent` (committed) after, so a crash never loses a row. A row found `sending`
-at start-up was interrupted inside the modem call; it is queued again (the only window in
-which one SMS can go out twice is the modem call itself).
+another module inserts into the table) and holds the one claim (`due` then `claim`), which
+only the transport loop uses to send (and the broadcast benchmark to measure it).
+
+A row is marked `sending` (committed) before the modem is touched and `sent` (committed)
+after, so a crash never loses a row. A row found `sending` at start-up was interrupted
+inside the modem call; it is queued again (the only window in which one SMS can go out
+twice is the modem call itself).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import bindparam, insert, or_, true, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -209,58 +213,19 @@ def _mine(modem: str, now: datetime):
                OutboxMessage.created_at <= to_db(now - HANDOVER))
 
 
-# `(session, row, now) -> bool`: may this broadcast row go now? (smsbot.broadcasts.send_policy)
+# `(session, row, now) -> bool`: may this broadcast row go now? False: it was left queued
+# (quiet hours, throttle full) or skipped/deferred (opt-out, daily cap) through `session`.
 Admit = Callable[[Session, OutboxMessage, datetime], bool]
-
-
-def claim_next(session: Session, now: datetime, modem: str = "", *, broadcasts: bool = True,
-               admit: Admit | None = None, max_passes: int = 200) -> OutboxMessage | None:
-    """Take the most urgent due row and mark it `sending` (committed before the modem call).
-    Higher priority first, then oldest: a reply never waits behind a broadcast. A row meant
-    for another modem (a reply leaves through the modem that received the question: same
-    operator, cheaper) is taken only after HANDOVER, e.g. when that modem has failed.
-
-    `broadcasts=False` (quiet hours, throttle full) leaves broadcast rows queued; `admit`
-    may skip or defer a broadcast row (opt-out, daily cap), which is committed at once. After
-    `max_passes` refusals it returns None, so a long run of refusals never keeps the daemon
-    from reading the inbox (the next step goes on where this one stopped).
-
-    Safe with several senders: candidates are read with FOR UPDATE SKIP LOCKED on
-    PostgreSQL (ignored on SQLite), and a row is only ours if the conditional UPDATE
-    queued -> sending matched it."""
-    for _ in range(max_passes):
-        query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
-                                            _mine(modem, now))
-        if not broadcasts:
-            query = query.where(OutboxMessage.kind != "broadcast")
-        row = session.exec(
-            query.order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
-            .limit(1).with_for_update(skip_locked=True)
-        ).first()
-        if row is None:
-            session.rollback()
-            return None
-        if admit is not None and row.kind == "broadcast" and not admit(session, row, now):
-            session.commit()
-            continue
-        claimed = session.exec(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row.id, OutboxMessage.status == "queued")
-            .values(status="sending", attempts=OutboxMessage.attempts + 1, sending_at=to_db(now),
-                    **({"modem": modem} if modem else {}))
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-        if claimed.rowcount == 1:
-            session.refresh(row)
-            return row
-    return None
 
 
 def due(session: Session, now: datetime, limit: int, modem: str = "", *,
         broadcasts: bool = True) -> list[OutboxMessage]:
-    """The next `limit` due rows for `modem`, most urgent first (one query for a whole send
-    batch); each is still claimed one by one with `claim`."""
+    """The next `limit` due rows for `modem`, most urgent first (higher priority, then
+    oldest: a reply never waits behind a broadcast), in one query for a whole send batch;
+    each is then taken with `claim`. A row meant for another modem (a reply leaves through
+    the modem that received the question: same operator, cheaper) is due here only after
+    HANDOVER, e.g. when that modem has failed. `broadcasts=False` (quiet hours) leaves
+    broadcast rows out. Read without locks: `claim` decides who has a row."""
     query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
                                         _mine(modem, now))
     if not broadcasts:
@@ -270,15 +235,29 @@ def due(session: Session, now: datetime, limit: int, modem: str = "", *,
     ).all())
 
 
-def claim(db, row: OutboxMessage, now: datetime, modem: str = "") -> bool:
-    """queued -> sending, only if nobody else took the row since it was read (another
-    modem thread or daemon). `db` is a Session or a Connection; the caller commits before
-    the modem call. One prebuilt statement (the send loop runs it once per SMS)."""
+def claim(connection: Connection, session: Session, row: OutboxMessage, now: datetime,
+          modem: str = "", *, admit: Admit | None = None) -> bool:
+    """The one claim: take a row read by `due` for the modem call, queued -> sending,
+    committed before this returns (so a crash never loses it). True: the row is ours.
+
+    A broadcast row first passes `admit` (the daemon's: quiet hours, throttle, then
+    `SendPolicy.admit`); its writes (a skip, a deferral) are committed. The row is ours only
+    if the conditional UPDATE `... WHERE id = ? AND status = 'queued'` matched it: several
+    modem threads and daemons read the same rows, and exactly one of them wins each, on
+    SQLite and PostgreSQL alike. One prebuilt statement on the caller's held `connection`
+    (the send loop runs it once per SMS); `session` is bound to that connection."""
+    if admit is not None and row.kind == "broadcast" and not admit(session, row, now):
+        if session.in_transaction():
+            session.commit()
+        return False
+    if session.in_transaction():
+        session.commit()  # the broadcast checks' reads, before the claim on the connection
     values = {"status": "sending", "attempts": row.attempts + 1, "sending_at": to_db(now)}
     if modem:
         values["modem"] = modem
-    result = _execute(db, _statement(tuple(values), only_if={"status": "queued"}),
+    result = _execute(connection, _statement(tuple(values), only_if={"status": "queued"}),
                       row.id, values)
+    connection.commit()
     if result.rowcount != 1:
         return False
     for name, value in values.items():
