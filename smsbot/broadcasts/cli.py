@@ -16,6 +16,7 @@ from smsbot.broadcasts import runs as broadcasts
 from smsbot.broadcasts.models import Broadcast
 from smsbot.broadcasts.when import show
 from smsbot.clock import parse_iso, utcnow
+from smsbot.messages import outbox
 from smsbot.messages.delivery import delivered_share
 
 STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled")
@@ -51,7 +52,7 @@ def add(obj, at: str | None, every: str, target: str, text: tuple[str, ...]) -> 
             sys.exit(2)
         count = broadcasts.count_recipients(session, item.target)
         session.commit()
-    segments = broadcasts.texts_for(item.text)["id"].segments
+    segments = outbox.segments(broadcasts.texts_for(item.text)["id"])
     click.echo(f"broadcast #{item.id} at {show(item.first_at)}"
                f"{' every ' + every if every else ''} to {item.target}: {count} contacts now, "
                f"{segments} SMS each")

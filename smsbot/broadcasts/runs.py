@@ -6,26 +6,27 @@ in ONE transaction that also moves `next_run_at` on with a compare-and-set: a cr
 whole run or nothing, and two callers (the timer and the scheduler) cannot expand a run twice.
 Each row also carries `dedupe_key = b<id>:<run>:<phone>` (unique), the last line of defence.
 
-Rows are written with one bulk INSERT; the GSM-7 text and its segment count are computed once
-per broadcast and language, not per row (100,000 rows in about a second on SQLite).
+The rows are written by the outbox's one writer (`outbox.enqueue_many`): the same GSM-7 gate
+and pages as any reply, the text measured once per language, not per row (100,000 rows in a
+few seconds on SQLite).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Iterator
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from smsbot.broadcasts.models import Broadcast, Follow
 from smsbot.catalog.models import Shop
 from smsbot.clock import LOCAL_TZ, from_db, to_db
 from smsbot.contacts.models import Contact
-from smsbot.messages.gsm7 import measure, to_gsm7
-from smsbot.messages.models import PRIORITY, OutboxMessage
+from smsbot.messages import outbox
+from smsbot.messages.models import OutboxMessage
 from smsbot.search.places import fold, kelurahan as find_kelurahan, places
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Reply
@@ -33,7 +34,6 @@ from smsbot.sms.context import Reply
 log = logging.getLogger(__name__)
 
 TARGET_KINDS = ("all", "kelurahan", "kecamatan", "follows", "shop")
-INSERT_CHUNK = 20_000
 
 
 class BroadcastError(ValueError):
@@ -186,95 +186,40 @@ def expand_run(session: Session, broadcast: Broadcast, now: datetime) -> int:
                 status="scheduled" if following else "done"))
     if moved.rowcount != 1:
         return 0  # another worker expanded this run
-    rows = build_rows(session, broadcast, run_at, now)
-    bulk_insert_outbox(session, rows)
+    queued = outbox.enqueue_many(session, messages(session, broadcast, run_at), now,
+                                 broadcast_id=broadcast.id,
+                                 dedupe_prefix=dedupe_prefix(broadcast, run_at))
     session.expire(broadcast)
-    log.info("broadcast #%s run %s: %d messages queued", broadcast.id, run_at.isoformat(), len(rows))
-    return len(rows)
+    log.info("broadcast #%s run %s: %d messages queued", broadcast.id, run_at.isoformat(), queued)
+    return queued
 
 
-@dataclass(frozen=True)
-class _Text:
-    text: str
-    segments: int
-    encoding: str
-
-
-def texts_for(text: str) -> dict[str, _Text]:
-    """The message per language, with the opt-out footer, measured once."""
+def texts_for(text: str) -> dict[str, str]:
+    """The message per language, with the opt-out footer (the outbox gate fits it to SMS)."""
     grammar = grammar_module.load()
-    found = {}
-    for lang in grammar.replies:
-        joint = " " if text.rstrip()[-1:] in ".!?" else ". "
-        full = to_gsm7(f"{text.rstrip()}{joint}{grammar.render('stop.footer', lang)}")
-        encoding = measure(full)
-        found[lang] = _Text(full, encoding.segments, encoding.encoding)
-    return found
+    joint = " " if text.rstrip()[-1:] in ".!?" else ". "
+    return {lang: f"{text.rstrip()}{joint}{grammar.render('stop.footer', lang)}"
+            for lang in grammar.replies}
 
 
-def build_rows(session: Session, broadcast: Broadcast, run_at: datetime, now: datetime) -> list[dict]:
+def messages(session: Session, broadcast: Broadcast,
+             run_at: datetime) -> Iterator[tuple[Reply, None, str]]:
+    """One run's messages, one per recipient in their language, for `outbox.enqueue_many`
+    (a generator: the rows are built and written a chunk at a time)."""
     texts = texts_for(broadcast.text)
     default = texts["id"]
-    run_key = run_at.strftime("%Y%m%dT%H%M%S")
-    prefix = f"b{broadcast.id}:{run_key}:"
-    created = to_db(now)
     not_before = to_db(run_at)
-    priority = PRIORITY["broadcast"]
-    rows = []
     for phone, language in session.exec(recipients_query(broadcast.target)):
-        message = texts.get(language, default)
-        rows.append({
-            "to": phone, "text": message.text, "kind": "broadcast", "priority": priority,
-            "status": "queued", "segments": message.segments, "encoding": message.encoding,
-            "attempts": 0, "modem": "", "modem_ref": "", "error": "", "created_at": created,
-            "not_before": not_before, "broadcast_id": broadcast.id,
-            "dedupe_key": prefix + phone,
-        })
-    return rows
+        yield Reply(phone, texts.get(language, default), "broadcast", not_before), None, ""
+
+
+def dedupe_prefix(broadcast: Broadcast, run_at: datetime) -> str:
+    return f"b{broadcast.id}:{run_at.strftime('%Y%m%dT%H%M%S')}:"
 
 
 def show_next(broadcast: Broadcast) -> str:
     from smsbot.broadcasts.when import show
     return show(broadcast.next_run_at) if broadcast.next_run_at else "-"
-
-
-def bulk_insert_outbox(session: Session, rows: list[dict]) -> None:
-    """One compiled INSERT, executemany on the driver. Values are converted by their column
-    types once per distinct value (the times and texts repeat on every row), not per row."""
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    table = OutboxMessage.__table__
-    names = list(rows[0])
-    compiled = insert(table).values({n: bindparam(n) for n in names}).compile(dialect=dialect)
-    converters = {}
-    for name in names:
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            converters[name] = _memo(processor)
-    order = compiled.positiontup if compiled.positional else names
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start:start + INSERT_CHUNK]
-        values = [tuple(converters[n](row[n]) if n in converters else row[n] for n in order)
-                  for row in chunk]
-        if not compiled.positional:
-            values = [dict(zip(order, v)) for v in values]
-        connection.exec_driver_sql(compiled.string, values)
-
-
-def _memo(processor):
-    cache: dict = {}
-
-    def convert(value):
-        try:
-            return cache[value]
-        except KeyError:
-            cache[value] = result = processor(value)
-            return result
-        except TypeError:  # unhashable
-            return processor(value)
-    return convert
 
 
 def progress(session: Session, broadcast_id: int) -> dict[str, int]:

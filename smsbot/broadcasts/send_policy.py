@@ -5,7 +5,8 @@
   long ago it was queued (STOP also skips them at once; this check catches the rest).
 - A cancelled broadcast's rows are `cancelled`.
 - The daily cap: a contact who already got `promos_per_day` broadcasts today (local day)
-  gets this one tomorrow morning instead.
+  gets this one tomorrow morning instead. It counts messages, not pages: the later pages of
+  a long broadcast follow its first page.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from smsbot.broadcasts.models import Broadcast
-from smsbot.clock import local, to_db
+from smsbot.clock import from_db, local, to_db
 from smsbot.contacts.models import Contact
+from smsbot.messages import outbox
 from smsbot.messages.models import OutboxMessage
 from smsbot.messages.send_settings import Settings
 
@@ -72,6 +74,16 @@ class SendPolicy:
                 session.add(row)
                 return False
         cap = self.settings.promos_per_day
+        first_key = outbox.first_page_key(row)
+        if cap and first_key is not None:  # page 2 of a message goes when its page 1 went
+            first = session.exec(
+                select(OutboxMessage).where(OutboxMessage.dedupe_key == first_key)).first()
+            if first is None or first.status != "queued":
+                return True
+            if first.not_before is not None and from_db(first.not_before) > to_db(now):
+                row.not_before = first.not_before  # page 1 was deferred: so is the rest
+                session.add(row)
+            return False
         if cap and self.sent_today(session, row.to, now) >= cap:
             tomorrow = local_day_start(now) + timedelta(days=1)
             row.not_before = next_open(tomorrow, self.settings.quiet_hours)
@@ -86,5 +98,5 @@ class SendPolicy:
             select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.to == phone, OutboxMessage.kind == "broadcast",
                 col(OutboxMessage.status).in_(("sent", "sending")),
-                OutboxMessage.sending_at >= local_day_start(now))
+                OutboxMessage.sending_at >= local_day_start(now), outbox.first_pages())
         ).one()

@@ -1,18 +1,25 @@
 """The outbox table: the only road to the modem.
 
-Rows are written by the core (replies), by timers and by the scheduler; only the transport
-loop claims and sends them. A row is marked `sending` (committed) before the modem is
-touched and `sent` (committed) after, so a crash never loses a row. A row found `sending`
-at start-up was interrupted inside the modem call; it is queued again (the only window in
-which one SMS can go out twice is the modem call itself).
+This module is the one writer of outbox rows (`enqueue` for one reply, `enqueue_many` for a
+batch of answers or a broadcast run: the same GSM-7 gate and pages for both; a test fails if
+another module inserts into the table) and holds the one claim (`due` then `claim`), which
+only the transport loop uses to send (and the broadcast benchmark to measure it).
+
+A row is marked `sending` (committed) before the modem is touched and `sent` (committed)
+after, so a crash never loses a row. A row found `sending` at start-up was interrupted
+inside the modem call; it is queued again (the only window in which one SMS can go out
+twice is the modem call itself).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Callable
+from functools import lru_cache
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import bindparam, insert, or_, true, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -35,17 +42,19 @@ def enqueue(session: Session, reply: Reply, now: datetime, *, inbound_id: int | 
     """Queue one reply; returns its (first) row. Every text passes the one gate here:
     GSM-7 only, at most MAX_SEGMENTS segments per SMS (counted by Gammu's own encoder); a
     longer text goes out as numbered pages `(1/2)`, at most MAX_PAGES, the rest cut."""
-    rows = []
-    for text in pages_of(reply.text):
-        row = OutboxMessage(**_values(reply, now, inbound_id, modem, text))
-        session.add(row)
-        rows.append(row)
+    rows = [OutboxMessage(**values) for values in _rows(reply, to_db(now), inbound_id, modem)]
+    session.add_all(rows)
     return rows[0]
 
 
 def pages_of(text: str) -> list[str]:
     """The SMS texts `enqueue` would queue for `text`."""
     return paginate(to_gsm7(text))
+
+
+def segments(text: str) -> int:
+    """How many SMS segments `enqueue` would queue for `text`, all pages together."""
+    return sum(page_segments for _text, page_segments, _encoding in _gate(text))
 
 
 def paginate(text: str) -> list[str]:
@@ -83,29 +92,114 @@ def _cut(text: str, budget: int) -> str:
     return text
 
 
-def enqueue_many(session: Session, items: list[tuple[Reply, int | None, str]], now: datetime) -> int:
-    """Queue many SMS, `(reply, inbound_id, modem)` each, in one INSERT (no ORM objects):
-    for a batch of answers written at the end of its transaction. Same GSM-7 gate."""
-    if not items:
-        return 0
-    rows = [_values(reply, now, inbound_id, modem, page)
-            for reply, inbound_id, modem in items for page in pages_of(reply.text)]
-    session.execute(insert(OutboxMessage.__table__), rows)
-    return len(rows)
+def enqueue_many(session: Session, items: Iterable[tuple[Reply, int | None, str]], now: datetime,
+                 *, broadcast_id: int | None = None, dedupe_prefix: str | None = None) -> int:
+    """Queue many SMS, `(reply, inbound_id, modem)` each, with executemany INSERTs and no ORM
+    objects: a batch of answers at the end of its transaction, or a broadcast run (100,000
+    rows in a few seconds). The same gate and pages as `enqueue`; each distinct text is
+    measured once, so a broadcast costs one gate pass per language, not per recipient.
+
+    `dedupe_prefix` gives every row the unique key `prefix + phone` (a later page `/n` more,
+    see `first_page_key`): a second run of the same broadcast fails on it instead of sending
+    twice. Returns how many rows (SMS) were queued."""
+    created = to_db(now)
+    rows = (values for reply, inbound_id, modem in items
+            for values in _rows(reply, created, inbound_id, modem, broadcast_id, dedupe_prefix))
+    return _insert(session, rows)
 
 
-def _values(reply: Reply, now: datetime, inbound_id: int | None, modem: str,
-            text: str) -> dict:
-    """One outbox row for one page (already through the gate) of `reply`."""
-    encoding = measure(text)
-    return {
-        "to": reply.to, "text": text, "kind": reply.kind, "priority": PRIORITY.get(reply.kind, 10),
-        "status": "queued", "segments": encoding.segments, "encoding": encoding.encoding,
-        "attempts": 0, "modem": modem, "modem_ref": "", "error": "", "inbound_id": inbound_id,
-        "created_at": to_db(now),
-        "not_before": to_db(reply.not_before) if reply.not_before else None,
-        "sending_at": None, "sent_at": None,
-    }
+def first_page_key(row: OutboxMessage) -> str | None:
+    """The dedupe key of the first page of a keyed message split into pages, for any later
+    page of it; None for a first (or only) page, or a row without a key. The sender's daily
+    broadcast cap counts messages, not pages: a page 2 follows its page 1."""
+    key = row.dedupe_key or ""
+    return key.rpartition(PAGE_MARK)[0] or None
+
+
+def first_pages():
+    """SQL: rows that are not a later page of a keyed message (see `first_page_key`)."""
+    return or_(col(OutboxMessage.dedupe_key).is_(None),
+               col(OutboxMessage.dedupe_key).not_like(f"%{PAGE_MARK}%"))
+
+
+PAGE_MARK = "/"  # dedupe key of page n > 1: "<key of page 1>/n" (a phone has no "/")
+INSERT_CHUNK = 20_000
+
+
+def _rows(reply: Reply, created: datetime, inbound_id: int | None, modem: str,
+          broadcast_id: int | None = None, dedupe_prefix: str | None = None) -> Iterator[dict]:
+    """The outbox rows (as column values) of one reply: one per page, through the gate."""
+    not_before = to_db(reply.not_before) if reply.not_before else None
+    priority = PRIORITY.get(reply.kind, 10)
+    for number, (text, parts, encoding) in enumerate(_gate(reply.text), 1):
+        key = None
+        if dedupe_prefix is not None:
+            key = dedupe_prefix + reply.to + (f"{PAGE_MARK}{number}" if number > 1 else "")
+        yield {
+            "to": reply.to, "text": text, "kind": reply.kind, "priority": priority,
+            "status": "queued", "segments": parts, "encoding": encoding,
+            "attempts": 0, "modem": modem, "modem_ref": "", "error": "", "inbound_id": inbound_id,
+            "created_at": created, "not_before": not_before, "sending_at": None, "sent_at": None,
+            "broadcast_id": broadcast_id, "dedupe_key": key,
+        }
+
+
+@lru_cache(maxsize=4096)
+def _gate(text: str) -> tuple[tuple[str, int, str], ...]:
+    """THE gate: the pages of `text` as `(text, segments, encoding)`; pure, so memoised."""
+    pages = []
+    for page in pages_of(text):
+        encoding = measure(page)
+        pages.append((page, encoding.segments, encoding.encoding))
+    return tuple(pages)
+
+
+def _insert(session: Session, rows: Iterable[dict]) -> int:
+    """One compiled INSERT, executemany on the driver, INSERT_CHUNK rows at a time. Values
+    are converted by their column types once per distinct value (the times and texts of a
+    broadcast repeat on every row), not per row: SQLAlchemy's own per-row bind processing
+    was about half the cost of a bulk insert."""
+    session.flush()  # pending ORM rows first, as an ORM insert would (autoflush)
+    connection = session.connection()
+    dialect = connection.dialect
+    table = OutboxMessage.__table__
+    names = [column.name for column in table.columns if column.name != "id"]
+    compiled = insert(table).values({n: bindparam(n) for n in names}).compile(dialect=dialect)
+    order = compiled.positiontup if compiled.positional else names
+    converters = []
+    for name in order:
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        converters.append(_memo(processor) if processor is not None else None)
+    pairs = list(zip(order, converters))
+    count = 0
+    for chunk in _chunks(rows, INSERT_CHUNK):
+        values = [tuple(convert(row[n]) if convert else row[n] for n, convert in pairs)
+                  for row in chunk]
+        if not compiled.positional:
+            values = [dict(zip(order, v)) for v in values]
+        connection.exec_driver_sql(compiled.string, values)
+        count += len(values)
+    return count
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _memo(processor):
+    cache: dict = {}
+
+    def convert(value):
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = result = processor(value)
+            return result
+        except TypeError:  # unhashable
+            return processor(value)
+    return convert
 
 
 def _due(now: datetime):
@@ -119,58 +213,19 @@ def _mine(modem: str, now: datetime):
                OutboxMessage.created_at <= to_db(now - HANDOVER))
 
 
-# `(session, row, now) -> bool`: may this broadcast row go now? (smsbot.broadcasts.send_policy)
+# `(session, row, now) -> bool`: may this broadcast row go now? False: it was left queued
+# (quiet hours, throttle full) or skipped/deferred (opt-out, daily cap) through `session`.
 Admit = Callable[[Session, OutboxMessage, datetime], bool]
-
-
-def claim_next(session: Session, now: datetime, modem: str = "", *, broadcasts: bool = True,
-               admit: Admit | None = None, max_passes: int = 200) -> OutboxMessage | None:
-    """Take the most urgent due row and mark it `sending` (committed before the modem call).
-    Higher priority first, then oldest: a reply never waits behind a broadcast. A row meant
-    for another modem (a reply leaves through the modem that received the question: same
-    operator, cheaper) is taken only after HANDOVER, e.g. when that modem has failed.
-
-    `broadcasts=False` (quiet hours, throttle full) leaves broadcast rows queued; `admit`
-    may skip or defer a broadcast row (opt-out, daily cap), which is committed at once. After
-    `max_passes` refusals it returns None, so a long run of refusals never keeps the daemon
-    from reading the inbox (the next step goes on where this one stopped).
-
-    Safe with several senders: candidates are read with FOR UPDATE SKIP LOCKED on
-    PostgreSQL (ignored on SQLite), and a row is only ours if the conditional UPDATE
-    queued -> sending matched it."""
-    for _ in range(max_passes):
-        query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
-                                            _mine(modem, now))
-        if not broadcasts:
-            query = query.where(OutboxMessage.kind != "broadcast")
-        row = session.exec(
-            query.order_by(col(OutboxMessage.priority).desc(), OutboxMessage.id)
-            .limit(1).with_for_update(skip_locked=True)
-        ).first()
-        if row is None:
-            session.rollback()
-            return None
-        if admit is not None and row.kind == "broadcast" and not admit(session, row, now):
-            session.commit()
-            continue
-        claimed = session.exec(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row.id, OutboxMessage.status == "queued")
-            .values(status="sending", attempts=OutboxMessage.attempts + 1, sending_at=to_db(now),
-                    **({"modem": modem} if modem else {}))
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-        if claimed.rowcount == 1:
-            session.refresh(row)
-            return row
-    return None
 
 
 def due(session: Session, now: datetime, limit: int, modem: str = "", *,
         broadcasts: bool = True) -> list[OutboxMessage]:
-    """The next `limit` due rows for `modem`, most urgent first (one query for a whole send
-    batch); each is still claimed one by one with `claim`."""
+    """The next `limit` due rows for `modem`, most urgent first (higher priority, then
+    oldest: a reply never waits behind a broadcast), in one query for a whole send batch;
+    each is then taken with `claim`. A row meant for another modem (a reply leaves through
+    the modem that received the question: same operator, cheaper) is due here only after
+    HANDOVER, e.g. when that modem has failed. `broadcasts=False` (quiet hours) leaves
+    broadcast rows out. Read without locks: `claim` decides who has a row."""
     query = select(OutboxMessage).where(OutboxMessage.status == "queued", _due(now),
                                         _mine(modem, now))
     if not broadcasts:
@@ -180,15 +235,29 @@ def due(session: Session, now: datetime, limit: int, modem: str = "", *,
     ).all())
 
 
-def claim(db, row: OutboxMessage, now: datetime, modem: str = "") -> bool:
-    """queued -> sending, only if nobody else took the row since it was read (another
-    modem thread or daemon). `db` is a Session or a Connection; the caller commits before
-    the modem call. One prebuilt statement (the send loop runs it once per SMS)."""
+def claim(connection: Connection, session: Session, row: OutboxMessage, now: datetime,
+          modem: str = "", *, admit: Admit | None = None) -> bool:
+    """The one claim: take a row read by `due` for the modem call, queued -> sending,
+    committed before this returns (so a crash never loses it). True: the row is ours.
+
+    A broadcast row first passes `admit` (the daemon's: quiet hours, throttle, then
+    `SendPolicy.admit`); its writes (a skip, a deferral) are committed. The row is ours only
+    if the conditional UPDATE `... WHERE id = ? AND status = 'queued'` matched it: several
+    modem threads and daemons read the same rows, and exactly one of them wins each, on
+    SQLite and PostgreSQL alike. One prebuilt statement on the caller's held `connection`
+    (the send loop runs it once per SMS); `session` is bound to that connection."""
+    if admit is not None and row.kind == "broadcast" and not admit(session, row, now):
+        if session.in_transaction():
+            session.commit()
+        return False
+    if session.in_transaction():
+        session.commit()  # the broadcast checks' reads, before the claim on the connection
     values = {"status": "sending", "attempts": row.attempts + 1, "sending_at": to_db(now)}
     if modem:
         values["modem"] = modem
-    result = _execute(db, _statement(tuple(values), only_if={"status": "queued"}),
+    result = _execute(connection, _statement(tuple(values), only_if={"status": "queued"}),
                       row.id, values)
+    connection.commit()
     if result.rowcount != 1:
         return False
     for name, value in values.items():

@@ -130,9 +130,11 @@ class Daemon:
         self._failures = 0
         self._retry_at = 0.0
 
-    def _broadcasts_may_go(self, now: datetime) -> bool:
-        """Broadcasts wait for quiet hours to end and for room in the modem's minute."""
-        return self.policy.broadcasts_open(now) and self.throttle.has_room(now)
+    def _admit(self, session: Session, row, now: datetime) -> bool:
+        """A broadcast row waits for quiet hours to end and for room in the modem's minute,
+        then passes the buyer's checks (opt-out, daily cap)."""
+        return (self.policy.broadcasts_open(now) and self.throttle.has_room(now)
+                and self.policy.admit(session, row, now))
 
     # -- one step -----------------------------------------------------------------------
     def recover(self) -> None:
@@ -217,15 +219,8 @@ class Daemon:
                     stopped_early = True
                     break
                 now = self.clock()
-                if row.kind == "broadcast" and not (self._broadcasts_may_go(now)
-                                                    and self.policy.admit(session, row, now)):
-                    continue  # left queued, or skipped/deferred (committed before the next claim)
-                if session.in_transaction():
-                    session.commit()  # the broadcast checks' writes
-                claimed = outbox.claim(connection, row, now, modem)
-                connection.commit()
-                if not claimed:
-                    continue
+                if not outbox.claim(connection, session, row, now, modem, admit=self._admit):
+                    continue  # another sender's, or a broadcast left queued, skipped or deferred
                 self.throttle.record(now)
                 try:
                     reference = self.transport.send(row.to, row.text, reference=row.id)

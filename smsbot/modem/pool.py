@@ -3,9 +3,11 @@
 Each modem's thread receives, records and deletes its own SMS and sends from the shared
 outbox (preferring replies to questions it received: same operator, cheaper). The first
 modem's thread also answers stored SMS and runs the timers. Several pools (daemons, on one
-or more machines) may share one PostgreSQL database: SMS are claimed by conditional updates,
-outbox rows with FOR UPDATE SKIP LOCKED, timers under named locks, so nothing is answered,
-sent or fired twice. Give every modem a distinct name across daemons (the gammurc's name).
+or more machines) may share one PostgreSQL database: SMS are claimed by conditional updates;
+outbox rows by the one claim every modem thread uses (`outbox.due` reads a batch without
+locks, `outbox.claim` takes each row with a conditional UPDATE `queued -> sending` that only
+one sender can match); timers run under named locks; so nothing is answered, sent or fired
+twice. Give every modem a distinct name across daemons (the gammurc's name).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from smsbot.sms.context import Reply
 from smsbot.sms.grammar import load
 from smsbot.testing import Conversation
 
-from .test_broadcasts import opt_in, schedule
+from .test_broadcasts import FOOTER, opt_in, schedule
 
 PHONES = [f"0813000001{n:02d}" for n in range(10)]
 
@@ -85,11 +85,62 @@ def test_the_dedupe_key_refuses_a_second_row_for_a_run(seeded):
     item = schedule(seeded, "Promo", "2026-11-28T09:00")
     with Session(seeded) as session:
         run = parse_iso("2026-11-28T09:00")
-        rows = broadcasts.build_rows(session, item, run, run)
-        session.execute(broadcasts.insert(OutboxMessage), rows)
+
+        def write():
+            return outbox.enqueue_many(session, broadcasts.messages(session, item, run), run,
+                                       broadcast_id=item.id,
+                                       dedupe_prefix=broadcasts.dedupe_prefix(item, run))
+        assert write() == 1
         session.commit()
         with pytest.raises(IntegrityError):
-            session.execute(broadcasts.insert(OutboxMessage), rows)
+            write()
+
+
+# Over 2 segments with its footer: the outgoing gate makes 2 pages of it.
+LONG = ("Bazar UMKM Payakumbuh Sabtu 09:00 di GOR Kubu Gadang: rendang, galamai, sanjai, "
+        "kerupuk, dadiah, bareh randang, pinyaram, kue sapik, lamang tapai, katupek gulai, "
+        "sate Danguang-Danguang, bika, lamang baluo, kacimuih, godok, teh talua dan kopi "
+        "kawa daun. Diskon 20% untuk pembeli pertama, parkir gratis, hiburan saluang.")
+
+
+def queued_as_a_reply(engine, phone, text):
+    """(text, segments, encoding) of the rows a reply with `text` to `phone` is queued as."""
+    with Session(engine) as session:
+        first = outbox.enqueue(session, Reply(phone, text), parse_iso("2026-11-28T08:00"))
+        session.flush()
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.id >= first.id,
+                                                        OutboxMessage.kind == "reply")
+                            .order_by(OutboxMessage.id)).all()
+        found = [(r.text, r.segments, r.encoding) for r in rows]
+        session.rollback()
+    return found
+
+
+def test_a_long_broadcast_goes_out_in_pages_exactly_like_a_reply_with_its_text(seeded):
+    opt_in(seeded, PHONES[0])
+    schedule(seeded, LONG, "2026-11-28T09:00")
+    full = broadcasts.texts_for(LONG)["id"]
+    as_reply = queued_as_a_reply(seeded, "+6281300000100", full)
+    assert len(as_reply) == 2 and all(segments <= 2 for _t, segments, _e in as_reply)
+
+    conversation = Conversation(seeded, start="2026-11-28T08:59")
+    sent = conversation.at("2026-11-28T09:00")  # the daily cap counts messages, not pages
+    assert [(s.to, s.kind) for s in sent] == [(PHONES[0], "broadcast")] * 2
+    assert [(s.text, s.segments, s.encoding) for s in sent] == as_reply
+    assert sent[0].text.endswith("(1/2)") and FOOTER in sent[1].text
+
+
+def test_the_daily_cap_counts_a_paged_broadcast_once(seeded):
+    opt_in(seeded, PHONES[0])
+    schedule(seeded, LONG, "2026-11-28T09:00")
+    schedule(seeded, "Pasar malam", "2026-11-28T12:00")
+    schedule(seeded, "Pasar pagi", "2026-11-28T15:00")
+    conversation = Conversation(seeded, start="2026-11-28T08:59",
+                                settings=Settings(promos_per_day=2))
+    assert len(conversation.at("2026-11-28T09:00")) == 2
+    assert [s.text for s in conversation.at("2026-11-28T12:00")] == [
+        "Pasar malam. Balas STOP utk berhenti."]
+    assert conversation.at("2026-11-28T15:00") == []  # the third message waits for tomorrow
 
 
 def test_chat_emits_broadcasts_due_by_an_input_at(seeded):
