@@ -32,27 +32,27 @@ def record(connection: Connection, recipient: str, report: DeliveryReport, modem
            now: datetime) -> str:
     """Write `report` on its outbox row (in the caller's transaction); returns the note to
     keep with the stored report."""
-    table = OutboxMessage.__table__
+    table = OutboxMessage
     ref = str(report.reference)
-    query = (select(table.c.id).where(
-                table.c.status == "sent",
-                or_(table.c.modem_ref == ref, table.c.modem_ref.like(f"{ref},%"),
-                    table.c.modem_ref.like(f"%,{ref}"), table.c.modem_ref.like(f"%,{ref},%")))
-             .order_by(table.c.sent_at.desc(), table.c.id.desc()).limit(1))
+    query = (select(table.id).where(
+                table.status == "sent",
+                or_(table.modem_ref == ref, table.modem_ref.like(f"{ref},%"),
+                    table.modem_ref.like(f"%,{ref}"), table.modem_ref.like(f"%,{ref},%")))
+             .order_by(table.sent_at.desc(), table.id.desc()).limit(1))
     if modem:
-        query = query.where(table.c.modem == modem)
+        query = query.where(table.modem == modem)
     phone = network_number(recipient)
     if phone:
-        query = query.where(table.c.to == phone)
+        query = query.where(table.to == phone)
     row_id = connection.execute(query).scalar()
     about = f"status report ({report.outcome}, TP-Status 0x{report.code:02x}, reference {ref})"
     if row_id is None:
         return f"not answered: {about}; no sent SMS matches it"
     if report.outcome in (DELIVERED, FAILED):
-        statement = update(table).where(table.c.id == row_id)
+        statement = update(table).where(table.id == row_id)
         if report.outcome == DELIVERED:  # a failed part stays failed
-            statement = statement.where(or_(table.c.delivery.is_(None),
-                                            table.c.delivery != FAILED))
+            statement = statement.where(or_(table.delivery.is_(None),
+                                            table.delivery != FAILED))
         connection.execute(statement.values(delivery=report.outcome,
                                             delivery_at=to_db(report.at or now)))
     return f"not answered: {about} on outbox #{row_id}"
@@ -60,11 +60,11 @@ def record(connection: Connection, recipient: str, report: DeliveryReport, modem
 
 def delivered_share(session: Session, broadcast_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per broadcast: (delivered, rows with a report)."""
-    table = OutboxMessage.__table__
+    table = OutboxMessage
     rows = session.execute(
-        select(table.c.broadcast_id, table.c.delivery, func.count())
-        .where(table.c.broadcast_id.in_(broadcast_ids), table.c.delivery.is_not(None))
-        .group_by(table.c.broadcast_id, table.c.delivery)).all()
+        select(table.broadcast_id, table.delivery, func.count())
+        .where(table.broadcast_id.in_(broadcast_ids), table.delivery.is_not(None))
+        .group_by(table.broadcast_id, table.delivery)).all()
     share: dict[int, tuple[int, int]] = {}
     for broadcast_id, outcome, count in rows:
         delivered, reported = share.get(broadcast_id, (0, 0))

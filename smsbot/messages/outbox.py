@@ -171,15 +171,27 @@ def _insert(session: Session, rows: Iterable[dict]) -> int:
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         converters.append(_memo(processor) if processor is not None else None)
     pairs = list(zip(order, converters))
+    defaults = _defaults()
     count = 0
     for chunk in _chunks(rows, INSERT_CHUNK):
-        values = [tuple(convert(row[n]) if convert else row[n] for n, convert in pairs)
+        values = [tuple(convert(row.get(n, defaults[n])) if convert else row.get(n, defaults[n])
+                        for n, convert in pairs)
                   for row in chunk]
         if not compiled.positional:
             values = [dict(zip(order, v)) for v in values]
         connection.exec_driver_sql(compiled.string, values)
         count += len(values)
     return count
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> dict:
+    """The model's default for every column a row leaves out (a column added later, such as
+    the delivery report's, must not break the bulk path)."""
+    from pydantic_core import PydanticUndefined
+
+    return {name: (None if field.default is PydanticUndefined else field.default)
+            for name, field in OutboxMessage.model_fields.items()}
 
 
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
