@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from smsbot.catalog.changes import change_product
 from smsbot.catalog.prices import short_price
 from smsbot.orders.steps import seller_product
 from smsbot.sms.command import Command
@@ -36,7 +37,7 @@ def handle(ctx: Context, cmd: Command) -> None:
     if price is None or not MIN_PRICE <= price <= MAX_PRICE:
         ctx.say("bad", code=product.code)
         return
-    old, product.price_idr = product.price_idr, price
-    ctx.session.add(product)
+    old = product.price_idr
+    change_product(ctx.session, product, price_idr=price)
     ctx.say("done", code=product.code, name=product.name[:30], price=short_price(price),
             old=short_price(old))
