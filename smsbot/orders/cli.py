@@ -12,10 +12,7 @@ from smsbot.catalog.prices import short_price
 from smsbot.clock import local
 from smsbot.contacts.phones import local_form
 from smsbot.orders import rules as order_logic
-from smsbot.orders.models import Order, OrderItem, SubOrder
-
-ORDER_STATUSES = ("draft", "confirmed", "cancelled", "expired")
-SUB_STATUSES = ("pending", "accepted", "refused", "shipped", "done")
+from smsbot.orders.models import ORDER_STATUSES, SUB_STATUSES, Order, OrderItem, SubOrder
 
 
 def _when(moment) -> str:

@@ -12,6 +12,10 @@ from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 
+ORDER_STATUSES = ("draft", "confirmed", "cancelled", "expired")  # Order.status (smsbot.orders.rules)
+SUB_STATUSES = ("pending", "accepted", "refused", "shipped", "done")  # SubOrder.status, as listed
+
+
 class Order(SQLModel, table=True):
     """One invoice (faktur) for one buyer, possibly spanning several shops."""
 

@@ -25,9 +25,8 @@ from smsbot.crm.models import Complaint
 from smsbot.crm.reviews import rating_counts
 from smsbot.crm.umkm_class import DEFAULT_LAW, LAWS, classify
 from smsbot.orders import rules as orders
-from smsbot.orders.cli import ORDER_STATUSES, SUB_STATUSES
-from smsbot.orders.models import Order, SubOrder
-from smsbot.search.cli import unmet
+from smsbot.orders.models import ORDER_STATUSES, SUB_STATUSES, Order, SubOrder
+from smsbot.search.misses import unmet
 from smsbot.web.dash_base import back, dash_page, db, flash, now, typed
 from smsbot.web.security import checked_form, require_admin
 
