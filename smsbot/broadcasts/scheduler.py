@@ -6,10 +6,18 @@ The job store is APScheduler's SQLAlchemyJobStore on smsbot's own database (tabl
 (runs missed while the daemon was down collapse into one) and an explicit misfire grace time
 (APScheduler's default of 1 s would silently skip a run that came due during a restart).
 
-The job only writes rows; the modem loop is the only sender. What is due is decided by the
-Broadcast table, not by the job store, so the same expansion also runs from the daemon's
-timers and from `smsbot chat` with a simulated clock; expanding a run twice is impossible
-(see smsbot.broadcasts.runs).
+Two triggers, one path. The broadcast expansion is a timer (smsbot.broadcasts.runs.TIMERS),
+run by every daemon's loop and by `smsbot chat` with a simulated clock; the job runs that
+same timer through `smsbot.sms.timers.run_one`, under the same named lock, so the job and the
+loops of several daemons never expand at once and a fix to how timers run reaches both. The
+job is kept rather than dropped because it is the persistent, coalescing trigger the style
+guide asks for (a daemon started with its loop busy still expands on time); the loop's
+trigger is kept because `smsbot chat` and `--no-scheduler` daemons have no scheduler.
+What is due is decided by the Broadcast table, not by the job store; the job only writes
+rows, and the modem loop is the only sender.
+
+Job stores written before the package restructure reference `smsbot.scheduler:expand_broadcasts`;
+smsbot/scheduler.py keeps that name resolving to `expand_broadcasts` here.
 """
 
 from __future__ import annotations
@@ -18,10 +26,10 @@ import logging
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from smsbot.broadcasts import runs as broadcasts
 from smsbot.clock import utcnow
+from smsbot.sms import timers
 from smsbot.store import engine as db
 
 log = logging.getLogger(__name__)
@@ -37,16 +45,10 @@ def _engine(url: str) -> Engine:
 
 
 def expand_broadcasts(url: str) -> int:
-    """The job (referenced by name in the job store, so its only argument is the DB URL)."""
-    with Session(_engine(url), expire_on_commit=False) as session:
-        try:
-            broadcasts.expand_due(session, utcnow())
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception("broadcast expansion failed (the next run retries)")
-            return 1
-    return 0
+    """The job (referenced by name in the job store, so its only argument is the DB URL):
+    the broadcast timer, run as the daemon's loop runs it. 0 when it ran, 1 when it failed
+    (logged; the next run retries)."""
+    return 0 if timers.run_one(_engine(url), broadcasts.expand_due, utcnow()) is not None else 1
 
 
 def make_scheduler(url: str, engine: Engine):

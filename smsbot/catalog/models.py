@@ -1,4 +1,4 @@
-"""The catalog's tables: shops (UMKM), their products and promo prices.
+"""The catalog's tables: shops (UMKM), their products, promo prices and the catalog version.
 
 Times are aware UTC datetimes (`smsbot.clock.to_db`).
 """
@@ -55,3 +55,12 @@ class PromoPrice(SQLModel, table=True):
     ends_at: datetime
     broadcast_id: Optional[int] = Field(default=None, foreign_key="broadcast.id")
     created_at: datetime
+
+
+class CatalogVersion(SQLModel, table=True):
+    """One row (id 1) whose `version` goes up whenever a product or shop changes, so every
+    process's in-memory search index notices with one cheap query (smsbot.catalog.version)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = 0
+    updated_at: Optional[datetime] = None

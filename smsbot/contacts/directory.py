@@ -19,7 +19,7 @@ ROLES = ("buyer", "seller", "admin")
 def find(session: Session, phone: str) -> Contact | None:
     """The contact of `phone`; each phone is looked up once per transaction (a complaint
     asks for the shop's and each admin's language, a batch for every sender's role)."""
-    known_phones = session.info.setdefault(_PRELOADED, {})
+    known_phones = tablecache.memo(session, _PRELOADED)
     known = known_phones.get(phone, _UNKNOWN)
     if known is None:
         return None  # looked up and absent: only get_or_create adds contacts
@@ -42,14 +42,14 @@ def get_or_create(session: Session, phone: str, now: datetime) -> Contact:
     if contact is None:
         contact = Contact(phone=phone, created_at=to_db(now))
         session.add(contact)  # written by the next flush, with whatever else is pending
-        session.info.get(_PRELOADED, {})[phone] = contact
+        tablecache.memo(session, _PRELOADED)[phone] = contact
     return contact
 
 
 def preload(session: Session, phones) -> None:
     """Load the contacts of many phones in one query, for a batch of SMS answered in one
     session; `find` then answers from them (a deleted one is no longer in the session)."""
-    cache = session.info.setdefault(_PRELOADED, {})
+    cache = tablecache.memo(session, _PRELOADED)
     wanted = sorted({p for p in phones if p and p not in cache})
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
@@ -58,8 +58,7 @@ def preload(session: Session, phones) -> None:
             cache[contact.phone] = contact
 
 
-# session.info: {phone: Contact | None} looked up in this transaction
-_PRELOADED = tablecache.per_transaction("smsbot.contacts.directory")
+_PRELOADED = "smsbot.contacts.directory"  # tablecache.memo: {phone: Contact | None} looked up
 _UNKNOWN = object()
 
 

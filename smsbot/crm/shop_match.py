@@ -25,8 +25,8 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
+from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
-from smsbot.search import version
 from smsbot.store import txcache as tablecache
 
 FUZZY_MIN = 85
@@ -70,7 +70,7 @@ class _Product(NamedTuple):
 
 class _Catalog:
     """The active shops and products as plain tuples, with what every inference derives
-    from them; kept per database until the catalog changes (smsbot.search.version)."""
+    from them; kept per database until the catalog changes (smsbot.catalog.version)."""
 
     def __init__(self, shops: list[_Shop], products: list[_Product]):
         self.shops, self.products = shops, products

@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import chain
 
-from sqlalchemy import bindparam, event, inspect
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import bindparam, inspect
 from sqlmodel import Session, col, select
 
 from smsbot.catalog.models import Shop
@@ -82,15 +81,16 @@ def admin_phones(session: Session) -> list[str]:
     this session that adds, removes or changes an admin reads them again."""
     if _admin_change_pending(session):
         session.flush()  # what the query's autoflush did: pending role changes first
-    phones = session.info.get(_ADMINS)
+    memo = tablecache.memo(session, _ADMINS, drop_if=_admin_change_pending)
+    phones = memo.get("phones")
     if phones is None:
-        phones = session.info[_ADMINS] = tuple(session.exec(
+        phones = memo["phones"] = tuple(session.exec(
             select(Contact.phone).where(Contact.role == "admin").order_by(Contact.phone)).all())
     return list(phones)
 
 
-# session.info: admin phones read in this transaction
-_ADMINS = tablecache.per_transaction("smsbot.crm.tickets.admins")
+# tablecache.memo: admin phones read in this transaction, until a flush changes an admin
+_ADMINS = "smsbot.crm.tickets.admins"
 
 
 def _admin_change_pending(session) -> bool:
@@ -101,12 +101,6 @@ def _admin_change_pending(session) -> bool:
     added_or_gone = (obj for obj in chain(session.new, session.deleted)
                      if isinstance(obj, Contact) and obj.role == "admin")
     return any(changed) or any(added_or_gone)
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _admins_changed(session, _flush_context) -> None:
-    if _ADMINS in session.info and _admin_change_pending(session):
-        session.info.pop(_ADMINS, None)
 
 
 def role_in(session: Session, ticket: Complaint, phone: str) -> str | None:

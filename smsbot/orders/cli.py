@@ -14,6 +14,7 @@ from smsbot.contacts.phones import local_form
 from smsbot.orders import rules as order_logic
 from smsbot.orders.models import Order, OrderItem, SubOrder
 
+
 def _when(moment) -> str:
     return local(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
 

@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, false, or_, update
+from sqlalchemy import bindparam, false, or_
 from sqlmodel import Session, col, select
 
+from smsbot.catalog.changes import give_back_stock, take_stock
 from smsbot.catalog.lookup import product_by_code
 from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.promos import cached_promo_price
@@ -165,7 +166,7 @@ def create_draft(session: Session, buyer: str, lines: list[Line], now: datetime)
         session.add(item)
         made.setdefault(sub.id, (sub, line.shop, []))[2].append(item)
     # the invoice that follows reads these back: hand them over instead (see `parts`)
-    session.info.setdefault(_FRESH, {})[order.id] = [made[sub_id] for sub_id in sorted(made)]
+    tablecache.memo(session, _FRESH)[order.id] = [made[sub_id] for sub_id in sorted(made)]
     return order
 
 
@@ -182,7 +183,7 @@ def _unused_code(session: Session) -> str:
 
 # An order created in this transaction: {order id: [(sub-order, shop, items)]} in id order,
 # what `parts` and `items` would read back. Forgotten when the transaction ends.
-_FRESH = tablecache.per_transaction("smsbot.orders.rules.fresh")
+_FRESH = "smsbot.orders.rules.fresh"  # a tablecache.memo
 
 
 # -- look-ups ------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def latest_for_buyer(session: Session, buyer: str) -> Order | None:
 
 
 def parts(session: Session, order: Order) -> list[tuple[SubOrder, Shop]]:
-    fresh = session.info.get(_FRESH, {}).get(order.id)
+    fresh = tablecache.memo(session, _FRESH).get(order.id)
     if fresh is not None:
         return [(sub, shop) for sub, shop, _items in fresh]
     rows = session.exec(select(SubOrder, Shop).join(Shop, Shop.id == SubOrder.shop_id)
@@ -227,7 +228,7 @@ def parts(session: Session, order: Order) -> list[tuple[SubOrder, Shop]]:
 
 
 def items(session: Session, sub: SubOrder) -> list[OrderItem]:
-    for fresh in session.info.get(_FRESH, {}).values():
+    for fresh in tablecache.memo(session, _FRESH).values():
         for part, _shop, its in fresh:
             if part is sub:
                 return list(its)
@@ -274,21 +275,6 @@ def confirm(session: Session, order: Order, now: datetime) -> Problem | None:
 
 
 # -- stock ---------------------------------------------------------------------------------
-def take_stock(session: Session, product_id: int, qty: int) -> bool:
-    """Decrement only if enough is left, in one statement: of two concurrent takes of the
-    last items exactly one matches the WHERE clause (the row lock / SQLite's write lock
-    serialises them, and the second sees the first's result)."""
-    result = session.exec(
-        update(Product).where(Product.id == product_id, Product.stock >= qty)
-        .values(stock=Product.stock - qty).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def give_back_stock(session: Session, product_id: int, qty: int) -> None:
-    session.exec(update(Product).where(Product.id == product_id)
-                 .values(stock=Product.stock + qty).execution_options(synchronize_session=False))
-
-
 def current_stock(session: Session, product_id: int) -> int:
     return session.exec(select(Product.stock).where(Product.id == product_id)).one()
 

@@ -8,28 +8,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
-from smsbot.clock import to_db, utcnow
-from smsbot.search.models import SearchMiss
+from smsbot.clock import utcnow
+from smsbot.search.misses import unmet
 
 
 @click.group("report")
 def report() -> None:
     """Reports for the admin."""
-
-
-def unmet(session: Session, since, limit: int = 20) -> list[tuple[str, int, int, object]]:
-    """(query, times, different buyers, last asked) of the CARI searches that found nothing
-    since `since`, most asked first; also the dashboard's list."""
-    return list(session.exec(
-        select(SearchMiss.query, func.count(), func.count(func.distinct(SearchMiss.phone)),
-               func.max(SearchMiss.created_at))
-        .where(SearchMiss.created_at >= to_db(since))
-        .group_by(SearchMiss.query)
-        .order_by(func.count().desc(), func.count(func.distinct(SearchMiss.phone)).desc(),
-                  SearchMiss.query)
-        .limit(limit)).all())
 
 
 @report.command("searches")

@@ -20,8 +20,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
+from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
-from smsbot.search import version
 from smsbot.search.words import Query, fold_words, table
 
 SHOP_WEIGHT = 0.7  # a word found only in the shop's name counts less than in the product's

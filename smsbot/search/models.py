@@ -1,4 +1,4 @@
-"""The catalog version (how every process's index knows the catalog changed) and the searches that found nothing.
+"""The searches that found nothing.
 
 Times are aware UTC datetimes (`smsbot.clock.to_db`).
 """
@@ -9,15 +9,6 @@ from datetime import datetime
 from typing import Optional
 
 from sqlmodel import Field, SQLModel
-
-
-class CatalogVersion(SQLModel, table=True):
-    """One row (id 1) whose `version` goes up whenever a product or shop changes, so every
-    process's in-memory search index notices with one cheap query (smsbot.search.version)."""
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    version: int = 0
-    updated_at: Optional[datetime] = None
 
 
 class SearchMiss(SQLModel, table=True):

@@ -113,3 +113,13 @@ def find_place(text: str) -> tuple[Place | None, str]:
 
 def _rest(words: list[str], start: int, end: int) -> str:
     return " ".join(w for w in words[:start] + words[end:] if w not in _AROUND)
+
+
+def split_name_place(words: tuple[str, ...]) -> tuple[str, str]:
+    """`Siti Koto Tangah` -> (`Siti`, `Koto Tangah`): the longest run of last words (up to 4)
+    that names a kelurahan is the place (DAFTAR), the rest the name."""
+    for size in range(min(len(words), 4), 0, -1):
+        place = kelurahan(" ".join(words[-size:]))
+        if place is not None:
+            return " ".join(words[:-size]), place.name
+    return " ".join(words), ""

@@ -52,7 +52,7 @@ def clear(session: Session, phone: str, key: str) -> None:
 
 def preload(session: Session, phones) -> None:
     """Read the state rows of many phones in one query (a batch of SMS in one session)."""
-    known = session.info.setdefault(_KNOWN, {})
+    known = tablecache.memo(session, _KNOWN)
     wanted = sorted({p for p in phones if p and p not in known})
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
@@ -66,7 +66,7 @@ def _row(session: Session, phone: str, key: str) -> ConversationState | None:
 
 
 def _rows(session: Session, phone: str) -> dict[str, ConversationState]:
-    known = session.info.setdefault(_KNOWN, {})
+    known = tablecache.memo(session, _KNOWN)
     if phone not in known:
         _remember(known, [phone], session.exec(
             select(ConversationState).where(ConversationState.phone == phone)
@@ -81,4 +81,4 @@ def _remember(known: dict, phones: list[str], rows) -> None:
         known[row.phone].setdefault(row.key, row)  # the oldest, if a key was stored twice
 
 
-_KNOWN = tablecache.per_transaction("smsbot.sms.conversation")  # session.info: {phone: {key: row}}
+_KNOWN = "smsbot.sms.conversation"  # tablecache.memo: {phone: {key: row}} read in this transaction

@@ -7,7 +7,9 @@ at every input with the simulated clock. State lives in the database, so they su
 restarts. A timer writes rows (and replies to the outbox); it never touches the modem.
 Each timer runs under its own named lock (smsbot.store.locks), so several daemons on one database
 never run the same timer at once; a timer must mark what it did (e.g. `reminded_at`) so
-the next run finds nothing left to do.
+the next run finds nothing left to do. `run_one` is the only way a timer is run: the
+daemon's loop calls it for every timer, and the APScheduler job (smsbot.broadcasts.scheduler)
+for the broadcast timer, under the same lock.
 """
 
 from __future__ import annotations
@@ -31,17 +33,25 @@ Timer = Callable[[Session, datetime], list[Reply]]
 
 def run_due(engine: Engine, now: datetime) -> int:
     """Run every timer once, each in its own transaction; returns replies queued."""
-    queued = 0
-    for timer in TIMERS:
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                locks.hold(session, f"timer:{timer.__module__}.{timer.__name__}", now)
-                replies = timer(session, now)
-                for reply in replies:
-                    outbox.enqueue(session, reply, now)
-                session.commit()
-                queued += len(replies)
-            except Exception:
-                session.rollback()
-                log.exception("timer %s failed", getattr(timer, "__name__", timer))
-    return queued
+    return sum(run_one(engine, timer, now) or 0 for timer in TIMERS)
+
+
+def run_one(engine: Engine, timer: Timer, now: datetime) -> int | None:
+    """Run `timer` in its own transaction under its named lock and queue its replies;
+    returns how many, or None when it failed (logged and rolled back: the next run retries)."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            locks.hold(session, lock_name(timer), now)
+            replies = timer(session, now)
+            for reply in replies:
+                outbox.enqueue(session, reply, now)
+            session.commit()
+            return len(replies)
+        except Exception:
+            session.rollback()
+            log.exception("timer %s failed", getattr(timer, "__name__", timer))
+            return None
+
+
+def lock_name(timer: Timer) -> str:
+    return f"timer:{timer.__module__}.{timer.__name__}"

@@ -13,8 +13,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from smsbot.search import version as _catalog_version  # noqa: F401  (bumps it on catalog changes)
-from smsbot.store import schema  # noqa: F401  (registers every table)
+from smsbot.catalog import version as catalog_version
+from smsbot.store import (
+    schema,  # noqa: F401  (registers every table)
+    txcache,
+)
 
 DEFAULT_URL = "sqlite:///var/smsbot.db"
 ENV_VAR = "SMSBOT_DB"
@@ -33,6 +36,7 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     """An engine for `url`; with `create`, the schema is created or migrated to the code's
     (smsbot.store.migrations.prepare)."""
     url = resolve_url(url)
+    install_listeners()
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         path = Path(url[len("sqlite:///"):])
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,6 +51,14 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
 
         prepare(engine)
     return engine
+
+
+def install_listeners() -> None:
+    """The only Session listeners smsbot has, put on once: the transaction caches
+    (smsbot.store.txcache), which also bump the catalog version for every write to products
+    or shops, whichever way it is written (flush, insert_now, change_product)."""
+    txcache.install()
+    txcache.watch(catalog_version.TABLES, catalog_version.catalog_changed)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

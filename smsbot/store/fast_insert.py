@@ -7,8 +7,8 @@ this row with one Core INSERT and attaches the object as persistent; the batch's
 rows go out together at its next flush (one flush of many rows costs far less per row than
 many flushes of a few).
 
-The ORM's after-flush listeners do not see these INSERTs (tablecache's list of tables a
-transaction wrote, the catalog version): use it only for tables they do not watch.
+The INSERT is reported to smsbot.store.txcache (`wrote`), where a flush reports its tables:
+the caches and the catalog version hear of it as they would of a flush.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.orm import make_transient_to_detached
+
+from smsbot.store import txcache
 
 T = TypeVar("T")
 
@@ -34,6 +36,7 @@ def insert_now(session, obj: T) -> T:
               if not column.primary_key}
     result = session.connection().execute(statement, values)
     obj.id = result.inserted_primary_key[0]
+    txcache.wrote(session, (table.name,))
     make_transient_to_detached(obj)
     session.add(obj)
     return obj

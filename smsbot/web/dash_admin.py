@@ -26,7 +26,7 @@ from smsbot.crm.reviews import rating_counts
 from smsbot.crm.umkm_class import DEFAULT_LAW, LAWS, classify
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
-from smsbot.search.cli import unmet
+from smsbot.search.misses import unmet
 from smsbot.web.dash_base import back, dash_page, db, flash, now, typed
 from smsbot.web.security import checked_form, require_admin
 

@@ -28,6 +28,7 @@ from smsbot.web.dash_base import (
 )
 from smsbot.web.security import checked_form, require_user
 
+
 def sub_orders(session, shop_ids: list[int], statuses=None, limit: int = 100) -> list[dict]:
     """Sub-orders of these shops with their order, shop and items, newest first."""
     query = (select(SubOrder, Order, Shop).join(Order, Order.id == SubOrder.order_id)

@@ -1,6 +1,6 @@
 """Public pages (no login): home with search, products, shops, the map.
 
-The search is CARI's own (`handlers.cari.find`): the same folding, typo tolerance and
+The search is CARI's own (`smsbot.search.results.find`): the same folding, typo tolerance and
 ranking, so a tourist on the website and a buyer texting CARI see the same list. The map
 filters shops with LOKASI's code (`Index.shops_selling`, `nearby.grid`). Every page but
 the map works without JavaScript; the map's data also comes as a plain list.
@@ -19,8 +19,7 @@ from starlette.routing import Route
 from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.promos import active_promo
 from smsbot.crm.reviews import rating_counts
-from smsbot.search import index as search_index
-from smsbot.search.handlers import cari
+from smsbot.search import index as search_index, misses, results as search_results
 from smsbot.search.nearby import distance_text, grid
 from smsbot.search.words import parse_query
 from smsbot.web import shop_data
@@ -28,7 +27,7 @@ from smsbot.web.render import page
 
 MAX_QUERY = 160  # one SMS: longer text is cut, as the modem would
 MAX_CODE = 20
-SEARCH_LIMIT = cari.MAX_LIST
+SEARCH_LIMIT = search_results.MAX_LIST
 NEAREST = 5
 MISS_PHONE = "web"  # SearchMiss.phone for searches made on the website
 EXAMPLES = ["rendang", "galamai", "keripik sanjai", "kue bolu", "dakak-dakak"]
@@ -53,15 +52,15 @@ async def home(request: Request):
 # -- search ------------------------------------------------------------------------------
 def _search(engine, text: str, now) -> dict:
     with Session(engine) as session:
-        query, rows, index = cari.find(session, text, limit=SEARCH_LIMIT)
+        query, rows, index = search_results.find(session, text, limit=SEARCH_LIMIT)
         if not query.words and not query.optional:
             return {"empty": True, "results": [], "suggestions": []}
         if not rows:
-            cari.record_miss(session, query, text, MISS_PHONE, now)
+            misses.record(session, query, text, MISS_PHONE, now)
             session.commit()
             return {"empty": False, "results": [],
                     "suggestions": index.suggest(query.words + query.optional)}
-        priced = cari.decorate(session, rows, now)
+        priced = search_results.decorate(session, rows, now)
         codes = index.shop_codes
         results = [{"code": row.code, "name": row.name, "price": row.price, "promo": shown.price
                     if shown.price < row.price else None, "in_stock": row.in_stock,

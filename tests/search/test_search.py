@@ -193,14 +193,12 @@ def test_report_searches_cli(cli_env):
     assert len(rows) == 3
 
 
-def test_bulk_sql_changes_are_seen_after_catalog_changed(conversation, seeded):
-    from sqlalchemy import update
-
-    from smsbot.search.version import catalog_changed
+def test_a_stock_change_in_bulk_sql_is_seen_by_the_next_search(conversation, seeded):
+    from smsbot.catalog.changes import change_product
 
     assert conversation.replies(BUYER, "cari batiah")[0].startswith("1)BT02 Batiah isi 18 9rb")
     with Session(seeded) as session:
-        session.exec(update(Product).where(Product.code == "BT02").values(stock=0))
-        catalog_changed(session)  # bulk SQL bypasses the flush listener
+        product = session.exec(select(Product).where(Product.code == "BT02")).one()
+        change_product(session, product.id, stock=0)  # one UPDATE, no flush
         session.commit()
     assert conversation.replies(BUYER, "cari batiah")[0].startswith("1)BT01 Batiah isi 20 10rb")

@@ -77,7 +77,7 @@ def test_state_rows_are_read_once_and_kept_in_step_within_a_transaction(seeded):
 def test_stamps_are_read_once_per_transaction_and_renewed_by_its_own_catalog_writes(seeded):
     from sqlalchemy import event
 
-    from smsbot.search import version
+    from smsbot.catalog import version
 
     statements = []
 
@@ -143,3 +143,40 @@ def test_insert_now_writes_one_row_and_later_changes_to_it_are_saved(seeded):
         again = session.exec(select(Order).where(Order.code == "QQ77QQ")).one()
         assert (again.id, again.status) == (order_id, "confirmed")
         assert contacts.find(session, "+6281299990003") is not None
+
+
+def test_a_row_written_by_insert_now_is_seen_by_the_next_cached_look_up(seeded):
+    from smsbot.crm.models import Review
+    from smsbot.crm.reviews import cached_shop_ratings
+    from smsbot.orders.models import Order, SubOrder
+    from smsbot.store.fast_insert import insert_now
+
+    with Session(seeded) as session:
+        shop = session.exec(select(Shop).where(Shop.code == "RDG1")).one()
+        shop_id = shop.id
+        before = cached_shop_ratings(session, {shop.id}).get(shop.id)  # now cached
+        order = insert_now(session, Order(code="QQ88QQ", buyer_phone="+6281299990004",
+                                          created_at=to_db(NOW)))
+        sub = insert_now(session, SubOrder(order_id=order.id, shop_id=shop.id, status="done",
+                                           created_at=to_db(NOW), updated_at=to_db(NOW)))
+        insert_now(session, Review(order_id=order.id, suborder_id=sub.id, shop_id=shop.id,
+                                   buyer_phone="+6281299990004", stars=1, created_at=to_db(NOW)))
+        after = cached_shop_ratings(session, {shop.id}).get(shop.id)
+        assert after is not None and after != before  # no flush happened: the cache was told
+        session.rollback()
+    with Session(seeded) as session:  # and a rolled-back row is never served from the cache
+        assert cached_shop_ratings(session, {shop_id}).get(shop_id) == before
+
+
+def test_a_product_written_by_insert_now_is_found_by_the_next_search(conversation, seeded):
+    from smsbot.search import index as search_index
+    from smsbot.search.words import parse_query
+    from smsbot.store.fast_insert import insert_now
+
+    with Session(seeded) as session:
+        assert not search_index.load(session).search(parse_query("zebrakue"))[0]
+        shop = session.exec(select(Shop).where(Shop.code == "GLM1")).one()
+        insert_now(session, Product(code="DM01", code_key="DM01", shop_id=shop.id,
+                                    name="Kue Zebrakue", category="kue", price_idr=30000, stock=4))
+        index = search_index.load(session)  # the catalog version went up with the INSERT
+        assert [index.codes[p] for p in index.search(parse_query("zebrakue"))[0]] == ["DM01"]

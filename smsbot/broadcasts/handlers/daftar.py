@@ -3,19 +3,11 @@ The kelurahan is the longest run of last words that names one (`DAFTAR Siti Koto
 
 from __future__ import annotations
 
-from smsbot.search.places import kelurahan
+from smsbot.search.places import split_name_place
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 
 MAX_NAME = 40
-
-
-def split_name_place(words: tuple[str, ...]) -> tuple[str, str]:
-    for size in range(min(len(words), 4), 0, -1):
-        place = kelurahan(" ".join(words[-size:]))
-        if place is not None:
-            return " ".join(words[:-size]), place.name
-    return " ".join(words), ""
 
 
 def handle(ctx: Context, cmd: Command) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from smsbot.broadcasts import runs as broadcasts
 from smsbot.catalog.models import PromoPrice
-from smsbot.catalog.prices import short_price
+from smsbot.catalog.prices import promo_price, short_price
 from smsbot.catalog.promos import active_promo  # noqa: F401  (re-exported)
 from smsbot.clock import local, to_db
 from smsbot.contacts.directory import language_of
@@ -18,11 +18,6 @@ from smsbot.contacts.models import Contact
 from smsbot.orders.steps import seller_product
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
-
-
-def promo_price(price_idr: int, percent: int) -> int:
-    """Rounded down to Rp100, as sellers price."""
-    return price_idr * (100 - percent) // 100 // 100 * 100
 
 
 def handle(ctx: Context, cmd: Command) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from smsbot.catalog.changes import change_product
 from smsbot.orders.steps import seller_product
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
@@ -18,6 +19,6 @@ def handle(ctx: Context, cmd: Command) -> None:
     if not (text.isdigit() and len(text) <= 5) or int(text) > MAX_STOCK:
         ctx.say("bad", code=product.code)
         return
-    old, product.stock = product.stock, int(text)
-    ctx.session.add(product)
+    old = product.stock
+    change_product(ctx.session, product, stock=int(text))
     ctx.say("done", code=product.code, name=product.name[:30], stock=product.stock, old=old)

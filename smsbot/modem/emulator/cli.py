@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import click
 
-from . import config, profiles
-from . import state as st
+from . import config, profiles, state as st
 
 
 def _pairs(values, what):

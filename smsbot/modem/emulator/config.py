@@ -7,8 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import profiles
-from . import state as st
+from . import profiles, state as st
 
 MODULE = "smsbot.modem.emulator"
 

@@ -11,8 +11,7 @@ import datetime as dt
 import os
 import random
 
-from . import pdu as pdus
-from . import state as st
+from . import pdu as pdus, state as st
 from .config import emulator_dir, is_emulator_config  # noqa: F401  (part of this API)
 
 

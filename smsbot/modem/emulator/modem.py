@@ -11,8 +11,7 @@ import re
 import time
 from pathlib import Path
 
-from . import pdu as pdus
-from . import state as st
+from . import pdu as pdus, state as st
 from .profiles import Profile
 from .sms import SMSCommands
 
@@ -269,5 +268,5 @@ class Modem(SMSCommands):
         return [], ("OK" if args.strip() == "0" else "ERROR")
 
     def at_CUSD(self, op, args, faults):
-        from .ussd import answer     # keeps the common path lean
+        from .ussd import answer  # keeps the common path lean
         return answer(self, op, args, faults)

@@ -9,8 +9,7 @@ import sys
 import tty
 from pathlib import Path
 
-from . import profiles
-from . import state as st
+from . import profiles, state as st
 from .modem import Modem, Unplugged
 
 TICK = 0.2   # seconds between looks at the storage (status reports, injected messages)

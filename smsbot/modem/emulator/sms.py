@@ -9,8 +9,7 @@ import json
 import re
 import time
 
-from . import pdu as pdus
-from . import state as st
+from . import pdu as pdus, state as st
 
 MEMORY_BY_AT = {"SM": "sim", "ME": "me"}
 STAT_FILTER = {0: {0}, 1: {1}, 2: {2}, 3: {3}, 4: {0, 1, 2, 3}}

@@ -10,8 +10,7 @@ deliver it. Two encodings, chosen with faults.json `ussd_mode`:
 """
 from __future__ import annotations
 
-from . import pdu as pdus
-from . import state as st
+from . import pdu as pdus, state as st
 
 
 def decode_request(modem, raw: str) -> str:

@@ -19,7 +19,15 @@ import gammu
 
 from smsbot.messages.gsm7 import encode_parts
 from smsbot.modem.transport.base import (
-    BINARY, OTHER, STATUS_REPORT, SUBMIT, TEXT, DeliveryReport, IncomingSMS, TransportError)
+    BINARY,
+    OTHER,
+    STATUS_REPORT,
+    SUBMIT,
+    TEXT,
+    DeliveryReport,
+    IncomingSMS,
+    TransportError,
+)
 
 log = logging.getLogger(__name__)
 

@@ -3,38 +3,22 @@
 
 The words are folded with grammar/synonyms.toml (randang talua = rendang telur, sanjay =
 sanjai ...), matched typo-tolerantly against the in-memory index (smsbot.search.index),
-and ranked best match first, then in stock, then cheaper. A search that finds nothing is
-recorded for `smsbot report searches`.
+and ranked best match first, then in stock, then cheaper (smsbot.search.results). A search
+that finds nothing is recorded for `smsbot report searches` (smsbot.search.misses).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from smsbot.catalog.prices import short_price
-from smsbot.catalog.promos import cached_active_prices
-from smsbot.clock import to_db
-from smsbot.crm.reviews import cached_shop_ratings
-from smsbot.search import index as search_index
-from smsbot.search.models import SearchMiss
-from smsbot.search.words import Query, fold_words, parse_query, table
+from smsbot.search import misses
+from smsbot.search.results import Row, decorate, find
+from smsbot.search.words import fold_words, table
 from smsbot.sms import conversation as state
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
 
 PAGE = 3
 SMS_LIMIT = 160
-MAX_LIST = 30  # codes kept for LAGI / PESAN n
-
-
-class Row(NamedTuple):
-    code: str
-    name: str
-    price: int
-    in_stock: bool
-    shop: str
-    shop_id: int = 0
-    rating: float | None = None  # the shop's average NILAI, shown as *4.6
 
 
 def handle(ctx: Context, cmd: Command) -> None:
@@ -49,7 +33,7 @@ def search_reply(ctx: Context, text: str, index=None) -> None:
         return
     shown_query = query.text[:40]
     if not rows:
-        record_miss(ctx.session, query, text, ctx.sender, ctx.now)
+        misses.record(ctx.session, query, text, ctx.sender, ctx.now)
         suggestions = index.suggest(query.words + query.optional)
         if suggestions:
             ctx.say("cari.none_suggest", query=shown_query, words=", ".join(suggestions),
@@ -63,48 +47,10 @@ def search_reply(ctx: Context, text: str, index=None) -> None:
     ctx.reply(page)
 
 
-def find(session, text: str, limit: int = MAX_LIST, index=None) -> tuple[Query, list[Row], object]:
-    """The search itself, best first: (parsed query, rows, index). CARI and the website's
-    search both call this, so they find and rank alike. No index is loaded for a query
-    without words (then rows is empty and index may be None)."""
-    query = parse_query(text)
-    if not query.words and not query.optional:
-        return query, [], index
-    index = index or search_index.load(session)
-    positions, _unknown = index.search(query, limit=limit)
-    return query, [_row(index, p) for p in positions], index
-
-
-def record_miss(session, query: Query, text: str, phone: str, now) -> None:
-    """Remember a search that found nothing, for `smsbot report searches`."""
-    session.add(SearchMiss(query=query.text[:120], text=text[:160], phone=phone,
-                           created_at=to_db(now)))
-
-
-def _row(index, position: int) -> Row:
-    hit = index.hit(position)
-    return Row(hit.code, hit.name, hit.price, hit.stock > 0, index.shop_names[hit.shop],
-               index.shop_ids[hit.shop])
-
-
-def _decorate(ctx: Context, rows: list[Row]) -> list[Row]:
-    return decorate(ctx.session, rows, ctx.now)
-
-
-def decorate(session, rows: list[Row], now) -> list[Row]:
-    """What the index does not hold, for the few rows shown: the shops' ratings and promo
-    prices in force now."""
-    ratings = cached_shop_ratings(session, {row.shop_id for row in rows})
-    promos = cached_active_prices(session, [row.code for row in rows], now)
-    return [row._replace(rating=ratings.get(row.shop_id),
-                         price=min(row.price, promos.get(row.code.upper(), row.price)))
-            for row in rows]
-
-
 def render_page(ctx: Context, rows: list[Row], start: int, more: bool) -> tuple[str, int]:
     """Numbered lines `1)CODE name price shop` fitted into one SMS; returns the text and how
     many rows it shows. Long shop names are shortened only when the page would not fit."""
-    rows = _decorate(ctx, rows)
+    rows = decorate(ctx.session, rows, ctx.now)
     for level in (0, 1, 2):
         lines = [_line(number, row, level) for number, row in enumerate(rows, start)]
         text = ctx.t("cari.more" if more else "cari.results", lines=" ".join(lines))

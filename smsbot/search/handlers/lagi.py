@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from smsbot.catalog.lookup import product_by_code
-from smsbot.search.handlers.cari import PAGE, Row, render_page
+from smsbot.search.handlers.cari import PAGE, render_page
+from smsbot.search.results import Row
 from smsbot.sms import conversation as state
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context

@@ -1,0 +1,54 @@
+"""Stock and price changes: the one way smsbot writes them.
+
+`change_product` is one UPDATE (a condition may guard it: TERIMA takes stock only if enough
+is left, so two acceptances of the last items never both succeed), reported to
+smsbot.store.txcache like a flush, so the catalog version goes up in the same transaction
+and every process's search index shows the new stock or price on its next search. A bulk
+UPDATE written anywhere else would leave CARI listing a sold-out product as in stock.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
+from smsbot.catalog.models import Product
+from smsbot.store import txcache
+
+FIELDS = ("stock", "price_idr")
+
+
+def change_product(session: Session, product: Product | int, *, only_if=None, **values) -> bool:
+    """Set `values` (stock, price_idr: numbers or SQL expressions such as
+    `Product.stock - 2`) on one product, if `only_if` (an SQL condition) holds. Returns
+    whether the row changed. A loaded `product` shows plain numbers at once."""
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"change_product sets only {', '.join(FIELDS)}, not {', '.join(unknown)}")
+    product_id = product if isinstance(product, int) else product.id
+    statement = update(Product).where(Product.id == product_id)
+    if only_if is not None:
+        statement = statement.where(only_if)
+    result = session.exec(statement.values(**values)
+                          .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    txcache.wrote(session, (Product.__tablename__,))
+    if not isinstance(product, int):
+        for name, value in values.items():
+            if isinstance(value, int):
+                set_committed_value(product, name, value)
+    return True
+
+
+def take_stock(session: Session, product_id: int, qty: int) -> bool:
+    """Decrement only if enough is left, in one statement: of two concurrent takes of the
+    last items exactly one matches the WHERE clause (the row lock / SQLite's write lock
+    serialises them, and the second sees the first's result)."""
+    return change_product(session, product_id, only_if=Product.stock >= qty,
+                          stock=Product.stock - qty)
+
+
+def give_back_stock(session: Session, product_id: int, qty: int) -> None:
+    change_product(session, product_id, stock=Product.stock + qty)
