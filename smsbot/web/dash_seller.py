@@ -128,13 +128,13 @@ async def reviews(request: Request):
 
 routes = [
     Route("/dasbor/pesanan", order_list, name="dash_orders"),
-    Route("/dasbor/pesanan/{sub_id:int}/terima", _order_action("TERIMA"), methods=["POST"]),
-    Route("/dasbor/pesanan/{sub_id:int}/tolak", _order_action("TOLAK", True), methods=["POST"]),
-    Route("/dasbor/pesanan/{sub_id:int}/kirim", _order_action("KIRIM"), methods=["POST"]),
-    Route("/dasbor/pesanan/{sub_id:int}/selesai", _order_action("SELESAI"), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/terima", _order_action("TERIMA"), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/tolak", _order_action("TOLAK", True), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/kirim", _order_action("KIRIM"), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/selesai", _order_action("SELESAI"), methods=["POST"]),
     Route("/dasbor/produk", products, name="dash_products"),
-    Route("/dasbor/produk/{product_id:int}/stok", _product_action("STOK", "stok"), methods=["POST"]),
-    Route("/dasbor/produk/{product_id:int}/harga", _product_action("HARGA", "harga"),
+    Route("/dasbor/produk/{product_id:id}/stok", _product_action("STOK", "stok"), methods=["POST"]),
+    Route("/dasbor/produk/{product_id:id}/harga", _product_action("HARGA", "harga"),
           methods=["POST"]),
     Route("/dasbor/ulasan", reviews, name="dash_reviews"),
 ]

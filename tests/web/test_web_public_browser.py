@@ -15,7 +15,7 @@ NEAR = {"latitude": -0.2245, "longitude": 100.6530}  # LOKASI's example spot
 @pytest.fixture(scope="module")
 def site(reader_engine):
     """One live server per module on the shared read-only database; no map tiles."""
-    config = WebConfig(secret="test-secret", tile_url="", bot_number="0812 0000 0000",
+    config = WebConfig(tile_url="", bot_number="0812 0000 0000",
                        clock=lambda: NOW)
     with LiveServer(create_app(reader_engine, config)) as server:
         yield server
