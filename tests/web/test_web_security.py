@@ -145,7 +145,7 @@ def test_public_pages_are_gzipped_but_not_pages_with_a_session(web_app, seeded, 
 # -- hostile values ---------------------------------------------------------------------
 HOSTILE = ["9" * 30, "18446744073709551616", "-1", "0", "0001-01-01T00:00", "9999-12-31T23:59",
            "", " ", "\x00", "ü\u202e\U0001f600", "%00", "../../etc/passwd", "<script>",
-           "1e309", "nan", "ǅ" * 300]
+           "1e309", "nan", "ǅ" * 300, "rendang\x00keju", "\ufeff\u200b", "K\x00AB"]
 FIELDS = ["csrf", "back", "next", "phone", "code", "text", "alasan", "stok", "harga", "at",
           "date", "time", "repeat", "weekday", "audience", "place", "word", "shop", "to",
           "every", "q", "lat", "lon", "status", "uu", "hari", "asal", "semua"]
