@@ -1,7 +1,7 @@
 """The admin's pages: orders, shops, the report with its charts (broadcasts: dash_broadcasts.py).
 
 Everything here is admin-only (403 for sellers). The report is `smsbot report`'s own HTML
-(smsbot/report_html.py) and CSV, not a second implementation.
+(smsbot/crm/report_html.py, in the admin's language) and CSV, not a second implementation.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from smsbot.broadcasts.models import Broadcast
 from smsbot.catalog.models import Shop
+from smsbot.contacts.models import Contact
 from smsbot.crm import report as crm_report, report_html
 from smsbot.crm.models import Complaint
 from smsbot.crm.reviews import rating_counts
@@ -91,18 +92,30 @@ async def shop_list(request: Request):
                          laws=sorted(LAWS), summary=summary)
 
 
+def _language(session, user) -> str:
+    """The admin's language (DAFTAR / BAHASA): the report is Indonesian unless it is English."""
+    lang = session.exec(select(Contact.language).where(Contact.phone == user.phone)).first()
+    return "en" if lang == "en" else "id"
+
+
 async def report_page(request: Request):
+    """The report inside the dashboard page (no frame: it follows the page's width)."""
     user = require_admin(request)
-    return dash_page(request, "dash/admin_report.html", user)
+    with db(request) as session:
+        body = report_html.body(crm_report.build(session), now(request), _language(session, user))
+    return dash_page(request, "dash/admin_report.html", user, report=body)
 
 
 async def report_html_view(request: Request):
-    """`smsbot report --html`'s page as is (shown in a frame on the report page)."""
-    require_admin(request)
+    """`smsbot report --html`'s page on its own, in the admin's language. Its inline style
+    is the only one the site has: this response's CSP allows it, and nothing else."""
+    user = require_admin(request)
     with db(request) as session:
-        data = crm_report.build(session)
-    return HTMLResponse(report_html.render(data, now(request)),
-                        headers={"X-Frame-Options": "SAMEORIGIN"})
+        html = report_html.render(crm_report.build(session), now(request),
+                                  _language(session, user))
+    return HTMLResponse(html, headers={"Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'")})
 
 
 async def report_csv(request: Request):

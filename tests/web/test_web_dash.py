@@ -379,14 +379,32 @@ def test_admin_shops_show_the_size_class_under_either_law(web_app, seeded):
     assert "<td>kecil</td>" in row(uu20, "RDG1")
 
 
-def test_admin_report_embeds_smsbot_reports_charts(web_app, seeded, shop_data):
+def test_admin_report_shows_smsbot_reports_charts_in_indonesian(web_app, seeded, shop_data):
     web = client(web_app, seeded, ADMIN, ADMIN_E164)
-    assert 'src="/dasbor/admin/laporan.html"' in web.get("/dasbor/admin/laporan").text
-    html = web.get("/dasbor/admin/laporan.html").text
-    assert html.count("<svg") == 3 and "Complaints by category" in html  # no ratings yet
+    page = web.get("/dasbor/admin/laporan").text
+    assert "<iframe" not in page and page.count("<svg") == 3  # no ratings yet
+    assert "Keluhan per jenis" in page and "Pendapatan per kecamatan" in page
+    for english in ("orders, complaints and ratings", "Revenue per kecamatan", "Complaints by",
+                    "Per shop", "Generated", ">quality<"):
+        assert english not in page
+    html = web.get("/dasbor/admin/laporan.html")
+    assert html.text.count("<svg") == 3 and "Keluhan per jenis" in html.text
+    assert "frame-ancestors 'none'" in html.headers["content-security-policy"]
     csv = web.get("/dasbor/admin/laporan.csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.startswith("level,code,name,kecamatan,orders")
+
+
+def test_an_english_speaking_admin_reads_the_report_in_english(web_app, seeded, shop_data):
+    from smsbot.contacts.models import Contact
+    web = client(web_app, seeded, ADMIN, ADMIN_E164)
+    with Session(seeded) as session:
+        admin = session.exec(select(Contact).where(Contact.phone == ADMIN_E164)).one()
+        admin.language = "en"
+        session.add(admin)
+        session.commit()
+    page = web.get("/dasbor/admin/laporan").text
+    assert "Complaints by category" in page and "Keluhan per jenis" not in page
 
 
 def test_admin_sees_searches_nobody_could_answer(web_app, seeded):
