@@ -111,7 +111,7 @@ async def product(request: Request):
     found = await run_in_threadpool(_product, _engine(request), code, _now(request))
     if found is None:
         return _not_found(request, f"Produk dengan kode {code} tidak ada." if code
-                          else "Kode produk hanya huruf dan angka, mis. RT01.")
+                          else "Produk itu tidak ada: kodenya hanya huruf dan angka, mis. RT01.")
     order = f"PESAN {found['product']['code']} 1"
     return page(request, "public/product.html", order=order, sms_link=sms_link(request, order),
                 **found)
@@ -137,7 +137,7 @@ async def shop(request: Request):
     found = await run_in_threadpool(_shop, _engine(request), code, _now(request))
     if found is None:
         return _not_found(request, f"Toko dengan kode {code} tidak ada." if code
-                          else "Kode toko hanya huruf dan angka, mis. RDG1.")
+                          else "Toko itu tidak ada: kodenya hanya huruf dan angka, mis. RDG1.")
     first = found["products"][0]["code"] if found["products"] else "KODE"
     order = f"PESAN {first} 1"
     return page(request, "public/shop.html", order=order, sms_link=sms_link(request, order),
