@@ -190,3 +190,28 @@ def test_every_route_with_hostile_values_answers_without_a_500(web_app, seeded):
                         failures.append((who, method, url, repr(value), response.status_code))
     assert not failures, "\n".join(map(str, failures))
     assert sessions["admin"].get("/dasbor").status_code == 200
+
+
+# -- the command line --------------------------------------------------------------------
+def started_with(monkeypatch, seeded, *args):
+    import uvicorn
+    from click.testing import CliRunner
+
+    from smsbot.cli import main
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    result = CliRunner().invoke(main, ["--db", str(seeded.url), "web", *args],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return seen["app"].state.config
+
+
+def test_web_options_set_host_names_and_secure_cookies(monkeypatch, seeded):
+    config = started_with(monkeypatch, seeded, "--host-name", "umkm.example.id",
+                          "--secure-cookies")
+    assert config.host_names == ["umkm.example.id"] and config.https_only is True
+    config = started_with(monkeypatch, seeded, "--behind-proxy", "127.0.0.1")
+    assert config.https_only is None  # Secure exactly when the proxy says HTTPS
+    assert config.host_names == ["127.0.0.1", "localhost"]
+    assert started_with(monkeypatch, seeded, "--no-secure-cookies").https_only is False
