@@ -127,7 +127,7 @@ def web_app(seeded, tmp_path, web_clock):
     from smsbot.web.app import create_app
     from smsbot.web.config import WebConfig
 
-    config = WebConfig(secret="test-secret", tile_url="", bot_number="0812 0000 0000",
+    config = WebConfig(tile_url="", bot_number="0812 0000 0000",
                        clock=web_clock)
     return create_app(seeded, config)
 

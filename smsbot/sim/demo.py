@@ -93,7 +93,7 @@ def start_website(engine: Engine, folder: Path, port: int, out=sys.stdout):
     from smsbot.web.background import BackgroundServer
     from smsbot.web.config import WebConfig
 
-    app = create_app(engine, WebConfig.from_env(secret_file=str(folder / "web-secret")))
+    app = create_app(engine, WebConfig.from_env())
     try:
         server = BackgroundServer(app, "127.0.0.1", port).start()
     except OSError as error:

@@ -81,5 +81,7 @@ def back(form, default: str = "/dasbor") -> RedirectResponse:
 
 
 def typed(form, name: str, limit: int = MAX_TEXT) -> str:
-    """A typed field as one SMS line: whitespace collapsed, cut to `limit`."""
-    return " ".join(str(form.get(name, "")).split())[:limit]
+    """A typed field as one SMS line: control characters dropped (a NUL breaks PostgreSQL),
+    whitespace collapsed, cut to `limit`."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(form.get(name, "")))
+    return " ".join(text.split())[:limit]

@@ -39,7 +39,8 @@ async def complaint_list(request: Request):
 
 
 def _ticket(request: Request, user: User, session) -> Complaint:
-    ticket = complaints.find_ticket(session, request.path_params["code"])
+    code = request.path_params["code"]
+    ticket = complaints.find_ticket(session, code) if code.isascii() and code.isalnum() else None
     if not visible(user, ticket):
         raise not_found()
     return ticket

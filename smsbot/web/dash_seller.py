@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from smsbot.catalog.models import Product, Shop
+from smsbot.catalog.promos import active_promo
 from smsbot.crm.models import Review
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
@@ -22,6 +23,7 @@ from smsbot.web.dash_base import (
     back,
     dash_page,
     db,
+    now,
     not_found,
     require_seller,
     typed,
@@ -90,7 +92,9 @@ async def products(request: Request):
         rows = session.exec(select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
                             .where(col(Product.shop_id).in_(user.shop_ids))
                             .order_by(Shop.code_key, Product.code_key)).all()
-        return dash_page(request, "dash/seller_products.html", user, rows=rows)
+        promos = {product.id: promo for product, _shop in rows
+                  if (promo := active_promo(session, product.id, now(request))) is not None}
+        return dash_page(request, "dash/seller_products.html", user, rows=rows, promos=promos)
 
 
 def _product_action(keyword: str, field: str):
@@ -126,13 +130,13 @@ async def reviews(request: Request):
 
 routes = [
     Route("/dasbor/pesanan", order_list, name="dash_orders"),
-    Route("/dasbor/pesanan/{sub_id:int}/terima", _order_action("TERIMA"), methods=["POST"]),
-    Route("/dasbor/pesanan/{sub_id:int}/tolak", _order_action("TOLAK", True), methods=["POST"]),
-    Route("/dasbor/pesanan/{sub_id:int}/kirim", _order_action("KIRIM"), methods=["POST"]),
-    Route("/dasbor/pesanan/{sub_id:int}/selesai", _order_action("SELESAI"), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/terima", _order_action("TERIMA"), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/tolak", _order_action("TOLAK", True), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/kirim", _order_action("KIRIM"), methods=["POST"]),
+    Route("/dasbor/pesanan/{sub_id:id}/selesai", _order_action("SELESAI"), methods=["POST"]),
     Route("/dasbor/produk", products, name="dash_products"),
-    Route("/dasbor/produk/{product_id:int}/stok", _product_action("STOK", "stok"), methods=["POST"]),
-    Route("/dasbor/produk/{product_id:int}/harga", _product_action("HARGA", "harga"),
+    Route("/dasbor/produk/{product_id:id}/stok", _product_action("STOK", "stok"), methods=["POST"]),
+    Route("/dasbor/produk/{product_id:id}/harga", _product_action("HARGA", "harga"),
           methods=["POST"]),
     Route("/dasbor/ulasan", reviews, name="dash_reviews"),
 ]

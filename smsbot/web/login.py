@@ -2,8 +2,9 @@
 
 GET/POST /masuk asks for the number; the page answers the same whether or not the number
 may use the dashboard (only a number that may gets an SMS). GET/POST /masuk/kode takes the
-code; on success the session is cleared (a new cookie: no session fixation) and holds only
-the phone. POST /keluar logs out. Code rules: smsbot/web/login_codes.py.
+code; on success the session gets a new token (no session fixation) and holds the phone. POST
+/keluar deletes the session on the server. Code rules: smsbot/web/login_codes.py; sessions:
+smsbot/web/sessions.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from smsbot.contacts.phones import local_form, normalize
-from smsbot.web import login_codes
+from smsbot.web import login_codes, sessions
 from smsbot.web.render import page
 from smsbot.web.security import checked_form, current_user, load_user
 
@@ -86,12 +87,13 @@ async def code_submit(request: Request):
     target = safe_next(request.session.get("login_next"))
     request.session.clear()
     request.session["phone"] = phone
+    sessions.rotate(request)
     return RedirectResponse(target, status_code=303)
 
 
 async def logout(request: Request):
     await checked_form(request)
-    request.session.clear()
+    sessions.end(request)
     return RedirectResponse("/", status_code=303)
 
 

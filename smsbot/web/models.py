@@ -25,3 +25,20 @@ class LoginCode(SQLModel, table=True):
     expires_at: datetime
     used_at: Optional[datetime] = None
     wrong_tries: int = 0
+
+
+class WebSession(SQLModel, table=True):
+    """A browser's session, kept on the server: the cookie holds only a random token, and
+    this row its SHA-256 (a copied database does not hand out live cookies). Logging out,
+    the admin revoking it, or its timeouts delete the row, so a copied cookie opens nothing
+    afterwards. `phone` is set once a user logged in; `data` is the rest (CSRF token, flash
+    messages, the login in progress) as JSON."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(index=True, unique=True)
+    phone: str = Field(default="", index=True)  # E.164, empty before login
+    data: str = "{}"
+    client: str = ""  # the address it logged in from, for the admin's list
+    agent: str = ""  # the browser's User-Agent, cut short
+    created_at: datetime = Field(index=True)
+    seen_at: datetime = Field(index=True)

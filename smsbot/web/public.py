@@ -42,7 +42,16 @@ def _now(request: Request):
 
 
 def _query_text(request: Request) -> str:
-    return " ".join(request.query_params.get("q", "").split())[:MAX_QUERY]
+    """The search box's text on one line, without control characters (a NUL would break
+    PostgreSQL when a miss is recorded), cut to one SMS."""
+    text = "".join(ch if ch.isprintable() else " " for ch in request.query_params.get("q", ""))
+    return " ".join(text.split())[:MAX_QUERY]
+
+
+def _code(request: Request) -> str:
+    """A product or shop code from the path: letters and digits only, else "" (404)."""
+    code = request.path_params["code"].strip()
+    return code if code.isascii() and code.isalnum() and len(code) <= MAX_CODE else ""
 
 
 async def home(request: Request):
@@ -97,10 +106,11 @@ def _product(engine, code: str, now) -> dict | None:
 
 
 async def product(request: Request):
-    code = request.path_params["code"].strip()
+    code = _code(request)
     found = await run_in_threadpool(_product, _engine(request), code, _now(request))
     if found is None:
-        return _not_found(request, f"Produk dengan kode {code[:MAX_CODE]} tidak ada.")
+        return _not_found(request, f"Produk dengan kode {code} tidak ada." if code
+                          else "Produk itu tidak ada: kodenya hanya huruf dan angka, mis. RT01.")
     order = f"PESAN {found['product']['code']} 1"
     return page(request, "public/product.html", order=order, sms_link=sms_link(request, order),
                 **found)
@@ -122,10 +132,11 @@ def _shop(engine, code: str, now) -> dict | None:
 
 
 async def shop(request: Request):
-    code = request.path_params["code"].strip()
+    code = _code(request)
     found = await run_in_threadpool(_shop, _engine(request), code, _now(request))
     if found is None:
-        return _not_found(request, f"Toko dengan kode {code[:MAX_CODE]} tidak ada.")
+        return _not_found(request, f"Toko dengan kode {code} tidak ada." if code
+                          else "Toko itu tidak ada: kodenya hanya huruf dan angka, mis. RDG1.")
     first = found["products"][0]["code"] if found["products"] else "KODE"
     order = f"PESAN {first} 1"
     return page(request, "public/shop.html", order=order, sms_link=sms_link(request, order),

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from smsbot.clock import local
-from smsbot.web.security import csrf_token, current_user
+from smsbot.web.security import LazyToken, current_user
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -34,5 +34,5 @@ def page(request: Request, name: str, status_code: int = 200, **context):
     if "user" not in context:  # dashboard pages pass the user they already loaded
         context["user"] = current_user(request)
     context["config"] = request.app.state.config
-    context["csrf"] = csrf_token(request)
+    context["csrf"] = LazyToken(request)
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)

@@ -1,17 +1,17 @@
 """Who is asking, and may they: checked on the server for every request.
 
-The signed session cookie carries only the phone number that logged in. The role and the
-shops are read from the database on every request, so a seller who is removed loses access
-at once. Every form that changes something carries a CSRF token tied to the session.
+The session lives on the server (smsbot/web/sessions.py) and holds the phone number that
+logged in. The role and the shops are read from the database on every request, so a seller
+who is removed loses access at once. Every form that changes something carries a CSRF token
+tied to the session.
 """
 
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 from starlette.exceptions import HTTPException
@@ -61,8 +61,19 @@ def require_user(request: Request) -> User:
     """The logged-in user, or a redirect to the login page."""
     user = current_user(request)
     if user is None:
-        raise HTTPException(status_code=303, headers={"Location": "/masuk?next=" + request.url.path})
+        raise HTTPException(status_code=303, headers={"Location": "/masuk?next=" + _return_to(request)})
     return user
+
+
+def _return_to(request: Request) -> str:
+    """Where to come back after logging in: the page itself for a GET; for a form sent after
+    the session ended, the page the form was on (its own address only answers POST)."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path
+    return "/dasbor"
 
 
 def require_admin(request: Request) -> User:
@@ -70,6 +81,20 @@ def require_admin(request: Request) -> User:
     if not user.is_admin:
         raise HTTPException(status_code=403, detail="Hanya untuk admin.")
     return user
+
+
+class LazyToken:
+    """The CSRF token, made only when a template prints it: a public page without a form
+    makes no session (no row, no cookie)."""
+
+    def __init__(self, request: Request):
+        self.request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self.request)
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 def csrf_token(request: Request) -> str:
@@ -88,18 +113,3 @@ async def checked_form(request: Request):
     if not expected or not hmac.compare_digest(sent, expected):
         raise HTTPException(status_code=403, detail="Formulir kedaluwarsa. Muat ulang halaman.")
     return form
-
-
-def session_secret(configured: str, secret_file: str) -> str:
-    """The configured secret, else the one in `secret_file` (made, mode 0600, if missing)."""
-    if configured:
-        return configured
-    path = Path(secret_file)
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    return value

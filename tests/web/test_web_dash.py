@@ -295,7 +295,7 @@ def test_admin_creates_watches_and_cancels_a_broadcast(web_app, seeded):
     Conversation(seeded).send(BUYER, "DAFTAR")
     web = client(web_app, seeded, ADMIN, ADMIN_E164)
     back = "/dasbor/admin/siaran"
-    post(web, back, back, text="Bazar UMKM Sabtu di GOR Kubu Gadang", at="", to="all", every="")
+    post(web, back, back, text="Bazar UMKM Sabtu di GOR Kubu Gadang", audience="all")
     page = web.get(back).text
     assert "Siaran #1 dijadwalkan utk 1 kontak." in page and "Bazar UMKM Sabtu" in page
     with Session(seeded) as session:
@@ -311,26 +311,63 @@ def test_admin_creates_watches_and_cancels_a_broadcast(web_app, seeded):
         assert broadcasts.progress(session, 1) == {"cancelled": 1}
 
 
-def test_a_bad_broadcast_is_explained_and_not_made(web_app, seeded):
+@pytest.mark.parametrize("fields, problem", [
+    ({"date": "0001-01-01", "time": "00:00"}, "antara sekarang dan satu tahun lagi"),
+    ({"date": "9999-12-31"}, "antara sekarang dan satu tahun lagi"),
+    ({"date": "besok pagi"}, "Tanggal tidak dikenal"),
+    ({"time": "25:00"}, "Jam tidak dikenal"),
+    ({"repeat": "0 9 * * 1"}, "Pilih ulangan"),
+    ({"audience": "kelurahan", "kelurahan": "Atlantis"}, "Pilih kelurahan"),
+    ({"audience": "follows", "word": ""}, "Tulis satu kata"),
+    ({"text": "   "}, "Isi siaran masih kosong"),
+])
+def test_a_bad_broadcast_is_explained_in_indonesian_and_not_made(web_app, seeded, fields, problem):
     web = client(web_app, seeded, ADMIN, ADMIN_E164)
     back = "/dasbor/admin/siaran"
-    post(web, back, back, text="Promo", at="2026-12-01T09:00", to="kelurahan:Atlantis")
+    response = post(web, back, back, **{"text": "Promo rendang", **fields})
+    assert response.status_code == 303
     page = web.get(back).text
-    assert "Siaran tidak dibuat" in page and "Atlantis" in page
-    post(web, back, back, text="Promo", at="besok pagi", to="all")
-    assert "Siaran tidak dibuat" in web.get(back).text
+    assert "Siaran tidak dibuat" in page and problem in page
+    assert "Promo rendang" in page or fields.get("text")  # what was typed is kept
     with Session(seeded) as session:
         assert session.exec(select(Broadcast)).all() == []
 
 
-def test_a_scheduled_broadcast_keeps_its_local_time(web_app, seeded):
+def test_the_broadcast_form_has_plain_choices_not_cron(web_app, seeded):
+    page = client(web_app, seeded, ADMIN, ADMIN_E164).get("/dasbor/admin/siaran").text
+    assert "cron" not in page and "follows:" not in page
+    assert "Setiap minggu" in page and "Senin" in page and "Payakumbuh Utara" in page
+
+
+def test_a_weekly_broadcast_keeps_its_local_time(web_app, seeded):
     web = client(web_app, seeded, ADMIN, ADMIN_E164)
     post(web, "/dasbor/admin/siaran", "/dasbor/admin/siaran", text="Pasar Senin",
-         at="2026-12-07T08:00", to="kecamatan:Payakumbuh Utara", every="0 8 * * 1")
+         date="2026-12-07", time="08:00", repeat="weekly", weekday="mon",
+         audience="kecamatan", kecamatan="Payakumbuh Utara")
     with Session(seeded) as session:
         item = session.get(Broadcast, 1)
-    assert item.first_at.hour == 1 and item.every == "0 8 * * 1"  # 08:00 WIB = 01:00 UTC
-    assert "07-12-2026 08:00" in web.get("/dasbor/admin/siaran").text
+    assert item.first_at.hour == 1 and item.every == "0 8 * * mon"  # 08:00 WIB = 01:00 UTC
+    assert item.target == "kecamatan:Payakumbuh Utara"
+    page = web.get("/dasbor/admin/siaran").text
+    assert "07-12-2026 08:00" in page and "setiap Senin 08:00" in page
+
+
+def test_a_daily_broadcast_to_followers_of_a_word(web_app, seeded):
+    web = client(web_app, seeded, ADMIN, ADMIN_E164)
+    post(web, "/dasbor/admin/siaran", "/dasbor/admin/siaran", text="Rendang baru",
+         time="09:00", repeat="daily", audience="follows", word="Rendang")
+    with Session(seeded) as session:
+        item = session.get(Broadcast, 1)
+    assert (item.every, item.target) == ("0 9 * * *", "follows:rendang")
+    assert "setiap hari 09:00" in web.get("/dasbor/admin/siaran").text
+
+
+def test_the_broadcast_list_shows_the_whole_text(web_app, seeded):
+    text = ("PROMO Rendang Uni Emi: diskon 20% utk semua rendang, harga jadi Rp20.000 per "
+            "bungkus, sampai 31-12-2026. Balas PESAN RT01 1")
+    web = client(web_app, seeded, ADMIN, ADMIN_E164)
+    post(web, "/dasbor/admin/siaran", "/dasbor/admin/siaran", text=text)
+    assert text in web.get("/dasbor/admin/siaran").text
 
 
 def test_admin_shops_show_the_size_class_under_either_law(web_app, seeded):
@@ -342,14 +379,32 @@ def test_admin_shops_show_the_size_class_under_either_law(web_app, seeded):
     assert "<td>kecil</td>" in row(uu20, "RDG1")
 
 
-def test_admin_report_embeds_smsbot_reports_charts(web_app, seeded, shop_data):
+def test_admin_report_shows_smsbot_reports_charts_in_indonesian(web_app, seeded, shop_data):
     web = client(web_app, seeded, ADMIN, ADMIN_E164)
-    assert 'src="/dasbor/admin/laporan.html"' in web.get("/dasbor/admin/laporan").text
-    html = web.get("/dasbor/admin/laporan.html").text
-    assert html.count("<svg") == 3 and "Complaints by category" in html  # no ratings yet
+    page = web.get("/dasbor/admin/laporan").text
+    assert "<iframe" not in page and page.count("<svg") == 3  # no ratings yet
+    assert "Keluhan per jenis" in page and "Pendapatan per kecamatan" in page
+    for english in ("orders, complaints and ratings", "Revenue per kecamatan", "Complaints by",
+                    "Per shop", "Generated", ">quality<"):
+        assert english not in page
+    html = web.get("/dasbor/admin/laporan.html")
+    assert html.text.count("<svg") == 3 and "Keluhan per jenis" in html.text
+    assert "frame-ancestors 'none'" in html.headers["content-security-policy"]
     csv = web.get("/dasbor/admin/laporan.csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.startswith("level,code,name,kecamatan,orders")
+
+
+def test_an_english_speaking_admin_reads_the_report_in_english(web_app, seeded, shop_data):
+    from smsbot.contacts.models import Contact
+    web = client(web_app, seeded, ADMIN, ADMIN_E164)
+    with Session(seeded) as session:
+        admin = session.exec(select(Contact).where(Contact.phone == ADMIN_E164)).one()
+        admin.language = "en"
+        session.add(admin)
+        session.commit()
+    page = web.get("/dasbor/admin/laporan").text
+    assert "Complaints by category" in page and "Keluhan per jenis" not in page
 
 
 def test_admin_sees_searches_nobody_could_answer(web_app, seeded):

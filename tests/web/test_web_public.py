@@ -23,7 +23,7 @@ SELLER_RDG1 = "081266104512"
 @pytest.fixture(scope="module")
 def site(reader_engine):
     """The website on the module's shared seeded database, at 10:00 WIB, no tiles."""
-    config = WebConfig(secret="test-secret", tile_url="", bot_number="0812 0000 0000",
+    config = WebConfig(tile_url="", bot_number="0812 0000 0000",
                        clock=lambda: NOW)
     with TestClient(create_app(reader_engine, config), follow_redirects=False) as client:
         yield client

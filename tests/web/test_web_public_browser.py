@@ -2,6 +2,7 @@
 its shop, and the map's markers (offline: no tiles). Screenshots go to test-output/."""
 
 import pytest
+from playwright.sync_api import expect
 
 from smsbot.web.app import create_app
 from smsbot.web.config import WebConfig
@@ -15,7 +16,7 @@ NEAR = {"latitude": -0.2245, "longitude": 100.6530}  # LOKASI's example spot
 @pytest.fixture(scope="module")
 def site(reader_engine):
     """One live server per module on the shared read-only database; no map tiles."""
-    config = WebConfig(secret="test-secret", tile_url="", bot_number="0812 0000 0000",
+    config = WebConfig(tile_url="", bot_number="0812 0000 0000",
                        clock=lambda: NOW)
     with LiveServer(create_app(reader_engine, config)) as server:
         yield server
@@ -70,7 +71,7 @@ def test_map_shows_a_marker_per_located_shop_offline_and_the_nearest_on_request(
     phone.goto(site.url + "/peta")
     markers = phone.locator(".leaflet-marker-icon")
     markers.first.wait_for()
-    phone.wait_for_function(f"document.querySelectorAll('.leaflet-marker-icon').length == {len(located)}")
+    expect(markers).to_have_count(len(located))  # no wait_for_function: the CSP forbids eval
     assert "/static/leaflet/images/marker-icon" in markers.first.get_attribute("src")
     assert phone.locator(".leaflet-tile").count() == 0  # tile_url "": a blank background
     assert phone.locator("#map-msg").inner_text() == f"{len(located)} toko di peta"
@@ -82,7 +83,7 @@ def test_map_shows_a_marker_per_located_shop_offline_and_the_nearest_on_request(
     assert popup.get_attribute("href").startswith("/toko/")
 
     phone.click("#near-me")
-    phone.wait_for_function("document.getElementById('map-msg').textContent == '5 toko terdekat'")
+    expect(phone.locator("#map-msg")).to_have_text("5 toko terdekat")
     assert markers.count() == 5
     assert phone.locator("#shop-list li").count() == 5
     assert phone.locator("#list-title").inner_text() == "Toko terdekat (5)"
