@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -192,9 +193,9 @@ def report(ctx: click.Context, as_csv: bool, html_file: Path | None) -> None:
         click.echo(f"report written to {html_file}", err=as_csv)
     sys.stdout.write(crm_report.to_csv(data) if as_csv else crm_report.to_text(data))
     if not as_csv:
-        from smsbot.search.cli import (
-            searches,  # the demand nobody serves, for the sellers
-        )
+        from smsbot.search.misses import as_lines, unmet  # the demand nobody serves
 
+        with Session(ctx.obj.engine) as session:
+            rows = unmet(session, utcnow() - timedelta(days=30), limit=10)
         click.echo("\nTop searches with no result (last 30 days; more: smsbot report searches)")
-        ctx.invoke(searches, days=30, limit=10)
+        click.echo("\n".join(as_lines(rows)) if rows else "no unanswered searches in the last 30 days")

@@ -16,14 +16,32 @@ def record(session, query: Query, text: str, phone: str, now) -> None:
                            created_at=to_db(now)))
 
 
-def unmet(session: Session, since, limit: int = 20) -> list[tuple[str, int, int, object]]:
-    """(query, times, different buyers, last asked) of the CARI searches that found nothing
-    since `since`, most asked first; also the dashboard's list."""
+WEB_PHONE = "web"  # SearchMiss.phone of a search made on the website
+SOURCES = ("sms", "web")
+
+
+def unmet(session: Session, since, limit: int = 20,
+          source: str | None = "sms") -> list[tuple[str, int, int, object]]:
+    """(query, times, different askers, last asked) of the searches that found nothing since
+    `since`, most asked first. Website searches are counted apart (`source="web"`; None:
+    both): anyone can type anything into the public search box, so the admin's lists show
+    what buyers asked by SMS unless told otherwise."""
+    query = (select(SearchMiss.query, func.count(), func.count(func.distinct(SearchMiss.phone)),
+                    func.max(SearchMiss.created_at))
+             .where(SearchMiss.created_at >= to_db(since)))
+    if source is not None:
+        by_web = SearchMiss.phone == WEB_PHONE
+        query = query.where(by_web if source == "web" else ~by_web)
     return list(session.exec(
-        select(SearchMiss.query, func.count(), func.count(func.distinct(SearchMiss.phone)),
-               func.max(SearchMiss.created_at))
-        .where(SearchMiss.created_at >= to_db(since))
-        .group_by(SearchMiss.query)
+        query.group_by(SearchMiss.query)
         .order_by(func.count().desc(), func.count(func.distinct(SearchMiss.phone)).desc(),
                   SearchMiss.query)
         .limit(limit)).all())
+
+
+def as_lines(rows: list[tuple[str, int, int, object]]) -> list[str]:
+    """The admin's text table of `unmet` rows (`smsbot report` and `report searches`)."""
+    lines = [f"{'times':>5} {'buyers':>6}  {'last asked':16}  query"]
+    lines += [f"{times:>5} {buyers:>6}  {last:%Y-%m-%d %H:%M}  {query}"
+              for query, times, buyers, last in rows]
+    return lines

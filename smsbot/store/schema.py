@@ -12,6 +12,5 @@ from smsbot.orders import models as orders  # noqa: F401
 from smsbot.search import models as search  # noqa: F401
 from smsbot.sms import models as sms  # noqa: F401
 from smsbot.store import models as store  # noqa: F401
-from smsbot.web import models as web  # noqa: F401
 
 metadata = SQLModel.metadata

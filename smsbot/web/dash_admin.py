@@ -20,9 +20,8 @@ from smsbot.crm.reviews import rating_counts
 from smsbot.crm.umkm_class import DEFAULT_LAW, LAWS, classify
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
-from smsbot.search.misses import unmet
-from smsbot.web.dash_base import back, dash_page, db, flash, now, typed
-from smsbot.web.security import checked_form, require_admin
+from smsbot.web.dash_base import dash_page, db, now
+from smsbot.web.security import require_admin
 
 CLASS_LABELS = {"micro": "mikro", "small": "kecil", "medium": "menengah", "large": "besar",
                 "unknown": "-"}

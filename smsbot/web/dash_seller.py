@@ -23,8 +23,8 @@ from smsbot.web.dash_base import (
     back,
     dash_page,
     db,
-    now,
     not_found,
+    now,
     require_seller,
     typed,
 )

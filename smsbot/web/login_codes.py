@@ -27,11 +27,10 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
-from smsbot.contacts.models import Contact
+from smsbot.contacts.models import Contact, LoginCode
 from smsbot.messages import outbox
 from smsbot.sms import grammar as grammar_module
 from smsbot.sms.context import Reply
-from smsbot.web.models import LoginCode
 
 CODE_TTL = timedelta(minutes=5)
 MAX_WRONG = 5

@@ -29,7 +29,6 @@ MAX_QUERY = 160  # one SMS: longer text is cut, as the modem would
 MAX_CODE = 20
 SEARCH_LIMIT = search_results.MAX_LIST
 NEAREST = 5
-MISS_PHONE = "web"  # SearchMiss.phone for searches made on the website
 EXAMPLES = ["rendang", "galamai", "keripik sanjai", "kue bolu", "dakak-dakak"]
 
 
@@ -65,7 +64,7 @@ def _search(engine, text: str, now) -> dict:
         if not query.words and not query.optional:
             return {"empty": True, "results": [], "suggestions": []}
         if not rows:
-            misses.record(session, query, text, MISS_PHONE, now)
+            misses.record(session, query, text, misses.WEB_PHONE, now)
             session.commit()
             return {"empty": False, "results": [],
                     "suggestions": index.suggest(query.words + query.optional)}

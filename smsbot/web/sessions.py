@@ -24,7 +24,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 
 from smsbot.clock import from_db, to_db
-from smsbot.web.models import WebSession
+from smsbot.contacts.models import WebSession
 
 COOKIE = "smsbot"
 IDLE = timedelta(hours=2)

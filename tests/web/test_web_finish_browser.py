@@ -2,8 +2,6 @@
 broadcast and a shop name without spaces: no page scrolls sideways, and neither the map nor
 any dashboard page breaks the CSP. Screenshots: test-output/screenshots/phone-*.png."""
 
-from datetime import timedelta
-
 from sqlmodel import Session, select
 
 from smsbot.broadcasts import runs as broadcasts
@@ -69,7 +67,8 @@ def test_no_page_scrolls_sideways_on_a_phone_and_the_csp_holds(live_server, brow
             assert sideways(tab) <= 0, path
             screenshot(tab, "phone" + path.replace("/", "-"))
         tab.goto(live_server.url + "/dasbor/keluhan")
-        tab.click("table a >> nth=0")
+        with tab.expect_navigation(wait_until="load"):  # measured once its styles apply
+            tab.click("table a >> nth=0")
         assert sideways(tab) <= 0 and tab.is_visible("button:has-text('Kirim jawaban')")
         screenshot(tab, "phone-dasbor-keluhan-url")
         tab.goto(live_server.url + "/dasbor/admin/siaran")

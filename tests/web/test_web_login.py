@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, select
 
+from smsbot.contacts.models import LoginCode
 from smsbot.messages.models import OutboxMessage
-from smsbot.web.models import LoginCode
 
 ADMIN, ADMIN_E164 = "081200000001", "+6281200000001"
 SELLER, SELLER_E164 = "081266104512", "+6281266104512"  # RDG1 Rendang Uni Emi

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from smsbot.contacts.models import WebSession
 from smsbot.web.app import create_app
 from smsbot.web.config import WebConfig
-from smsbot.web.models import WebSession
 
 from .test_web_dash import ADMIN, ADMIN_E164, EMI, EMI_E164, client, post
 from .test_web_login import csrf_of, log_in

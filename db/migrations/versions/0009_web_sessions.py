@@ -1,7 +1,7 @@
 """web sessions kept on the server
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-28 10:00:00.000000
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
