@@ -1,5 +1,5 @@
 # Sourced by scripts/test: start a throwaway PostgreSQL cluster on a local port so the storage
-# and end-to-end tests also run against PostgreSQL (issue 8), and stop it on exit.
+# and end-to-end tests also run against PostgreSQL, and stop it on exit.
 # SMSBOT_TEST_PG=none skips it; an SMSBOT_TEST_PG URL you set yourself is used as it is.
 if [ -z "${SMSBOT_TEST_PG:-}" ]; then
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"

@@ -105,7 +105,7 @@ def load_script(name: str):
     return module
 
 
-# -- the web face (issue 10) ------------------------------------------------------------------
+# -- the website ------------------------------------------------------------------------------
 class WebClock:
     """A clock the test moves by hand: `web_clock.now += timedelta(minutes=6)`."""
 

@@ -77,7 +77,7 @@ class OutboxMessage(SQLModel, table=True):
     not_before: Optional[datetime] = Field(default=None, index=True)
     sending_at: Optional[datetime] = None
     sent_at: Optional[datetime] = None
-    # Broadcast rows (issue 6): which broadcast, and "b<id>:<run>:<phone>" so that no
+    # Broadcast rows: which broadcast, and "b<id>:<run>:<phone>" so that no
     # recipient gets one run twice, whatever crashes or restarts happen.
     broadcast_id: Optional[int] = Field(default=None, index=True)
     dedupe_key: Optional[str] = Field(default=None, unique=True)

@@ -74,7 +74,7 @@ class SubOrder(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     done_at: Optional[datetime] = None
-    # issue 4: the lifecycle's time stamps (the 2 h reminder is sent once)
+    # the lifecycle's time stamps (the 2 h reminder is sent once)
     reminded_at: Optional[datetime] = None
     accepted_at: Optional[datetime] = None
     shipped_at: Optional[datetime] = None

@@ -1,4 +1,4 @@
-"""Promo subscriptions and broadcasts as buyers, sellers and the admin see them (issue 6)."""
+"""Promo subscriptions and broadcasts as buyers, sellers and the admin see them."""
 
 from datetime import datetime, timezone
 

@@ -1,4 +1,4 @@
-"""Inbound SMS are stored with one Core INSERT per batch (issue 9, second throughput round):
+"""Inbound SMS are stored with one Core INSERT per batch:
 the rows hold exactly what the ORM rows held, ids match, duplicates stay out."""
 
 from datetime import timedelta

@@ -46,7 +46,7 @@ def test_single_and_multipart_sms_are_answered_once(tmp_path, cli_env):
             ("TELKOMSEL", 1, "ignored")]
         assert inbound[1].text == LONG  # reassembled from its 3 parts
         sent = session.exec(select(OutboxMessage)).all()
-        # the KELUHAN names no clear shop: its ticket also goes to the admin (issue 5)
+        # the KELUHAN names no clear shop: its ticket also goes to the admin
         assert sorted(m.to for m in sent) == ["+6281200000001", "+6281300000001", "+6281300000002"]
         assert all(m.status == "sent" and m.modem_ref for m in sent)
     log = messages(tmp_path / "modem" / "gammu.log")

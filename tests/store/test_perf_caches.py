@@ -1,4 +1,4 @@
-"""The in-memory look-ups behind the throughput work (issue 9) never show stale data: a
+"""The in-memory look-ups that keep answering fast never show stale data: a
 promo, a shop or a state row written elsewhere is seen at once, and what a rolled-back
 transaction wrote is never served."""
 
