@@ -17,7 +17,7 @@ database and in what the modem sent).
   SMS wait in its SIM and phone memory (30 + 100; the rest wait at the "network" and
   arrive as space frees, `--sim-capacity` to change). libGammu's AT SendSMS sleeps 0.7 s per
   part (at-sms.c: 100 ms, 500 ms, 100 ms around the PDU), so both sides are bounded by
-  about 1.4 parts/s: defaults --n 60 (about a minute), --repeat 1, --peer-n all. The
+  about 1.4 parts/s: defaults --n 60 (about a minute), --repeat 1, --peer-n 20. The
   emulator process is Gammu's child, never reaped by either side: its CPU is in neither.
 
 - Ours: `smsbot run --until-idle` as one subprocess, `--repeat` times (default 3) on fresh
@@ -71,7 +71,7 @@ from smsbot.modem.emulator.state import SENT_FILE  # noqa: E402
 
 DEFAULTS = {  # per driver: --n, --repeat, --peer-n (see the module docstring)
     "dummy": (2000, 3, "200"),
-    "at": (60, 1, "all"),
+    "at": (60, 1, "20"),
 }
 
 
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, help="SMS for our daemon (default 2000; at: 60)")
     parser.add_argument("--peer-n",
                         help="SMS for the peer: the first K of the same messages (default 200: "
-                             "about a second each; at: all), or 'all'")
+                             "about a second each; at: 20), or 'all'")
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--sim-capacity", type=int,
                         help="at: the emulator's SIM storage (default 30, plus 100 in the phone)")
