@@ -1,9 +1,11 @@
 """What both sides of scripts/bench_pipeline.py share: the message mix, putting it into a
-Gammu dummy modem, measuring a process tree from outside (os.wait4), and checking that
-every SMS was answered exactly once (database and Gammu's debug log)."""
+Gammu dummy modem or the AT modem emulator, measuring a process tree from outside
+(os.wait4), and checking that every SMS was answered exactly once (database, and Gammu's
+debug log or the emulator's sent.jsonl)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -21,6 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from smsbot.contacts.phones import normalize  # noqa: E402
 from smsbot.modem.dummy import write_config  # noqa: E402
+from smsbot.modem.emulator import config as emulator_config  # noqa: E402
+from smsbot.modem.emulator import inbox as emulator_inbox  # noqa: E402
+from smsbot.modem.emulator import pdu as emulator_pdu  # noqa: E402
+from smsbot.modem.emulator import state as emulator_state  # noqa: E402
 from smsbot.modem.transport.gammu_modem import GammuTransport  # noqa: E402
 from tests.gammu_log import messages as logged_messages  # noqa: E402
 
@@ -60,6 +66,7 @@ class Result:
     peak_rss_mb: float = 0.0
     answered: int = 0
     sent: int = 0
+    parts: int = 0  # SMS parts the modem accepted (AT driver only: sent.jsonl lines)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -114,6 +121,50 @@ def inject(folder: Path, messages: list[tuple[str, str]]) -> float:
     return time.perf_counter() - started
 
 
+def emulator_modem(directory: Path, messages: list[tuple[str, str]],
+                   sim_capacity: int | None = None) -> Path:
+    """A fresh AT modem emulator at `directory` holding the SMS (what does not fit in its SIM
+    and phone memory waits at the "network" and arrives as space frees, as on a real modem);
+    returns its gammurc. Time stamps and references as in `inject`."""
+    config = emulator_config.init_dir(directory, "generic", sim_capacity)
+    first = datetime.now() - timedelta(seconds=len(messages))
+    pdus = []
+    for i, (sender, text) in enumerate(messages):
+        pdus += emulator_pdu.deliver_pdus(sender, text, first + timedelta(seconds=i),
+                                          ref8=i & 0xFF)
+    emulator_inbox.deliver_pdus(directory, pdus)
+    return config
+
+
+def emulator_holds(directory: Path) -> int:
+    """Messages still in the emulator's storage or waiting at its network."""
+    state = emulator_state.load(directory)
+    return len(state["sim"]) + len(state["me"]) + len(state["pending"])
+
+
+def emulator_sends(path: Path) -> list[tuple[str, str]]:
+    """Whole messages from the emulator's sent.jsonl (one line per part): parts joined by
+    their concatenation reference (8- or 16-bit UDH)."""
+    out: list[tuple[str, str]] = []
+    groups: dict[tuple, dict[int, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        part = json.loads(line)
+        udh = bytes.fromhex(part["udh"] or "")
+        if len(udh) == 6 and udh[1] == 0x00:
+            ref, total, number = udh[3], udh[4], udh[5]
+        elif len(udh) == 7 and udh[1] == 0x08:
+            ref, total, number = udh[3] << 8 | udh[4], udh[5], udh[6]
+        else:
+            out.append((part["to"], part["text"]))
+            continue
+        group = groups.setdefault((part["to"], ref, total), {})
+        group[number] = part["text"]
+        if len(group) == total:
+            del groups[(part["to"], ref, total)]
+            out.append((part["to"], "".join(group[k] for k in sorted(group))))
+    return out
+
+
 def smsbot_cmd() -> list[str]:
     exe = Path(sys.executable).parent / "smsbot"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "smsbot"]
@@ -137,7 +188,8 @@ def account(result: Result, usage: resource.struct_rusage) -> None:
 
 def verify(result: Result, db_path: Path, log: Path, messages: list[tuple[str, str]]) -> None:
     """Every SMS answered exactly once: one processed inbound row per SMS, at least one reply
-    row to its sender, every outbox row sent, and Gammu's log shows exactly those sends."""
+    row to its sender, every outbox row sent, and the modem shows exactly those sends (`log`:
+    Gammu's debug log, or the emulator's sent.jsonl)."""
     with sqlite3.connect(db_path) as con:
         inbound = con.execute("SELECT id, sender_e164, status FROM inboundmessage").fetchall()
         replies = con.execute(
@@ -169,10 +221,15 @@ def check_log(result: Result, log: Path, expected: Counter) -> None:
         clean = log.with_name("smsd-gammu.log")
         clean.write_text(_SMSD_PREFIX.sub("", log.read_text(errors="replace")))
         log = clean
-    sent = Counter(logged_messages(log)) if log.exists() else Counter()
+    if log.name == emulator_state.SENT_FILE:
+        sent = Counter(emulator_sends(log)) if log.exists() else Counter()
+        result.parts = len(log.read_text().splitlines()) if log.exists() else 0
+    else:
+        sent = Counter(logged_messages(log)) if log.exists() else Counter()
     result.sent = sum(sent.values())
     if sent != expected:
-        result.problems.append(f"Gammu log sends differ from the outbox: {_diff(expected, sent)}")
+        result.problems.append(f"the modem's sends ({log.name}) differ from the outbox: "
+                               f"{_diff(expected, sent)}")
 
 
 def _diff(expected: Counter, got: Counter) -> str:

@@ -1,6 +1,7 @@
 """The peer of scripts/bench_pipeline.py: Debian's gammu-smsd (files backend) with a
 RunOnReceive hook (scripts/bench_peer_hook.py) started once per SMS, the classic
-Indonesian SMS-gateway set-up, measured and checked like ours."""
+Indonesian SMS-gateway set-up, measured and checked like ours: on Gammu's dummy driver, or
+on its AT driver talking to the modem emulator (gammu-smsd takes `connection = proxyat`)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_harness import ROOT, Result, account, inject, seed, verify, wait_rusage  # noqa: E402
+from bench_harness import (  # noqa: E402
+    ROOT,
+    Result,
+    account,
+    emulator_holds,
+    emulator_modem,
+    inject,
+    seed,
+    verify,
+    wait_rusage,
+)
 
 from smsbot.modem.dummy import inbox_files  # noqa: E402
+from smsbot.modem.emulator.config import device_command  # noqa: E402
+from smsbot.modem.emulator.state import SENT_FILE  # noqa: E402
 
-SMSDRC = """[gammu]
-device = {modem}
+DUMMY_PHONE = """device = {modem}
 connection = none
 model = dummy
-logformat = textall
+"""
+AT_PHONE = """device = {device}
+connection = proxyat
+model = at
+"""
+SMSDRC = """[gammu]
+{phone}logformat = textall
 
 [smsd]
 service = files
@@ -62,7 +80,8 @@ def ensure_gammu_smsd(install: bool = True) -> str | None:
 
 
 def run_peer(workdir: Path, messages: list[tuple[str, str]], timeout: float = 3600,
-             install: bool = True) -> Result | None:
+             install: bool = True, driver: str = "dummy",
+             sim_capacity: int | None = None) -> Result | None:
     smsd = ensure_gammu_smsd(install)
     if smsd is None:
         print("peer skipped: gammu-smsd is not installed and could not be installed "
@@ -74,10 +93,15 @@ def run_peer(workdir: Path, messages: list[tuple[str, str]], timeout: float = 36
         (base / sub).mkdir(parents=True)
     db_path = base / "smsbot.db"
     seed(db_path)
-    inject(base, messages)
+    modem = base / "modem"
+    if driver == "at":
+        emulator_modem(modem, messages, sim_capacity)
+        phone = AT_PHONE.format(device=device_command(modem))
+    else:
+        inject(base, messages)
+        phone = DUMMY_PHONE.format(modem=modem.resolve())
     config = base / "smsdrc"
-    config.write_text(SMSDRC.format(modem=(base / "modem").resolve(), base=base.resolve(),
-                                    python=sys.executable,
+    config.write_text(SMSDRC.format(phone=phone, base=base.resolve(), python=sys.executable,
                                     hook=ROOT / "scripts" / "bench_peer_hook.py"))
     result = Result("peer", len(messages))
     env = dict(os.environ, SMSBOT_DB=str(db_path.resolve()), PYTHONPATH=str(ROOT))
@@ -89,7 +113,7 @@ def run_peer(workdir: Path, messages: list[tuple[str, str]], timeout: float = 36
         if proc.poll() is not None:
             result.problems.append(f"gammu-smsd exited early ({proc.returncode}); see {base}/smsd.log")
             break
-        if _peer_done(base, db_path, len(messages)):
+        if _peer_done(base, db_path, len(messages), driver):
             done_at = time.perf_counter()
             break
         time.sleep(0.1)
@@ -103,12 +127,19 @@ def run_peer(workdir: Path, messages: list[tuple[str, str]], timeout: float = 36
     result.process_wall = time.perf_counter() - started
     result.wall = (done_at or time.perf_counter()) - started
     account(result, usage)
-    verify(result, db_path, base / "smsd.log", messages)
+    verify(result, db_path, modem / SENT_FILE if driver == "at" else base / "smsd.log", messages)
+    left = _left_on_modem(base, driver)
+    if left:
+        result.problems.append(f"{left} SMS left on the modem")
     return result
 
 
-def _peer_done(base: Path, db_path: Path, n: int) -> bool:
-    if inbox_files(base) or any((base / "outbox").iterdir()):
+def _left_on_modem(base: Path, driver: str) -> int:
+    return emulator_holds(base / "modem") if driver == "at" else len(inbox_files(base))
+
+
+def _peer_done(base: Path, db_path: Path, n: int, driver: str) -> bool:
+    if _left_on_modem(base, driver) or any((base / "outbox").iterdir()):
         return False
     try:
         with sqlite3.connect(db_path, timeout=1) as con:

@@ -30,13 +30,16 @@ def chat(obj) -> None:
 @click.command("demo")
 @click.option("--dir", "folder", default="var/demo", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the dummy modem, its log and (without --db) the database.")
+              help="Folder for the modem, its log and (without --db) the database.")
+@click.option("--driver", type=click.Choice(["dummy", "at"]), default="dummy", show_default=True,
+              help="dummy: Gammu's dummy driver; at: Gammu's AT driver on the modem emulator "
+                   "(its sends land in DIR/sent.jsonl).")
 @click.option("--script", is_flag=True, help="Play the scripted conversation even in a terminal.")
 @click.option("--web-port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port of the website on 127.0.0.1 (0 = no website).")
 @click.pass_context
-def demo(ctx: click.Context, folder: Path, script: bool, web_port: int) -> None:
-    """Seed demo data, run the bot on a dummy modem and open a phone simulator (without a
+def demo(ctx: click.Context, folder: Path, driver: str, script: bool, web_port: int) -> None:
+    """Seed demo data, run the bot on a test modem and open a phone simulator (without a
     terminal: play a short scripted conversation and exit). The website runs beside it and
     its URL is printed."""
     from smsbot.sim.demo import run_demo
@@ -45,7 +48,7 @@ def demo(ctx: click.Context, folder: Path, script: bool, web_port: int) -> None:
     if ctx.find_root().params.get("db_url") is None:
         obj.url = db.resolve_url(str(folder / "smsbot.db"))
     sys.exit(run_demo(obj.engine, folder, interactive=sys.stdin.isatty() and not script,
-                      web_port=web_port))
+                      web_port=web_port, driver=driver))
 
 
 @click.command("seed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -248,7 +249,8 @@ class GammuTransport:
                 info[key] = f"(not available: {_describe(exc)})"
 
         ask("manufacturer", machine.GetManufacturer)
-        ask("model", lambda: " ".join(x for x in machine.GetModel() if x and x != "unknown"))
+        ask("model", lambda: " ".join(dict.fromkeys(  # ('E173', 'E173') on a known model
+            x for x in machine.GetModel() if x and x != "unknown")))
         ask("firmware", lambda: machine.GetFirmware()[0])
         ask("imei", machine.GetIMEI)
         ask("signal", machine.GetSignalQuality)
@@ -282,7 +284,8 @@ class GammuTransport:
                 pass
         if not answers:
             return f"(no answer to {code} within {timeout:.0f}s)"
-        return answers[0].get("Text", "") or f"({answers[0].get('Status', 'empty answer')})"
+        text = answers[0].get("Text", "")
+        return readable_ussd(text) if text else f"({answers[0].get('Status', 'empty answer')})"
 
     # -- injecting (dummy modem only) -----------------------------------------------------
     def inject(self, sender: str, text: str, when: datetime | None = None,
@@ -303,6 +306,35 @@ class GammuTransport:
             except gammu.GSMError as exc:
                 raise transport_error("cannot add SMS", exc) from exc
         return len(parts)
+
+
+_USSD_HEX = re.compile(r"(?:[0-9A-Fa-f]{2}){4,}")
+
+
+def readable_ussd(text: str) -> str:
+    """A USSD answer that reached us still hex-encoded, made readable. Gammu decodes by the
+    answer's DCS and the modem's character set at the moment it arrives, but a network that
+    labels UCS2 text as GSM-7 (Telkomsel's *888#), or sends 8-bit text, or answers after Gammu
+    switched the character set back, leaves '0053006900730061...' (UCS2) or
+    '5369736120...' (8-bit) as the text. Anything else is returned unchanged."""
+    compact = text.strip()
+    if not _USSD_HEX.fullmatch(compact):
+        return text
+    raw = bytes.fromhex(compact)
+    candidates = [raw.decode("utf-16-be", errors="replace")] if len(raw) % 2 == 0 else []
+    candidates.append(raw.decode("latin-1"))
+    for candidate in candidates:
+        if _plausible_text(candidate):
+            return candidate
+    return text
+
+
+def _plausible_text(text: str) -> bool:
+    """Printable, with letters, and mostly ASCII: what an operator's answer looks like, and
+    what a digits-only answer ('12345678' read as UCS2 or 8-bit) does not."""
+    if "\ufffd" in text or not all(c.isprintable() or c in "\r\n\t" for c in text):
+        return False
+    return any(c.isalpha() for c in text) and sum(c < "\x80" for c in text) * 2 >= len(text)
 
 
 @lru_cache(maxsize=512)
