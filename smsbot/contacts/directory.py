@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import os
 from datetime import datetime
+from itertools import chain
 
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from smsbot.clock import to_db
@@ -93,3 +95,30 @@ def check_pin(contact: Contact, pin: str) -> bool:
         return False
     candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), 100_000)
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+def admin_phones(session: Session) -> list[str]:
+    """The admins' numbers, read once per transaction (every complaint and promo asks); a flush of
+    this session that adds, removes or changes an admin reads them again."""
+    if _admin_change_pending(session):
+        session.flush()  # what the query's autoflush did: pending role changes first
+    memo = tablecache.memo(session, _ADMINS, drop_if=_admin_change_pending)
+    phones = memo.get("phones")
+    if phones is None:
+        phones = memo["phones"] = tuple(session.exec(
+            select(Contact.phone).where(Contact.role == "admin").order_by(Contact.phone)).all())
+    return list(phones)
+
+
+# tablecache.memo: admin phones read in this transaction, until a flush changes an admin
+_ADMINS = "smsbot.contacts.directory.admins"
+
+
+def _admin_change_pending(session) -> bool:
+    """An admin added or removed, or a contact's role changed, in `session` (new senders,
+    added as buyers by every batch, are not)."""
+    changed = (obj for obj in session.dirty if isinstance(obj, Contact)
+               and inspect(obj).attrs.role.history.has_changes())
+    added_or_gone = (obj for obj in chain(session.new, session.deleted)
+                     if isinstance(obj, Contact) and obj.role == "admin")
+    return any(changed) or any(added_or_gone)

@@ -10,16 +10,14 @@ so it survives restarts and a daemon that was down when it came due.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from itertools import chain
 
-from sqlalchemy import bindparam, inspect
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from smsbot.catalog.models import Shop
 from smsbot.clock import from_db, to_db
 from smsbot.codes import new_code
-from smsbot.contacts.directory import language_of
-from smsbot.contacts.models import Contact
+from smsbot.contacts.directory import admin_phones, language_of
 from smsbot.contacts.phones import local_form
 from smsbot.crm.models import Complaint, ComplaintMessage
 from smsbot.crm.shop_match import infer_shop, tokens
@@ -76,31 +74,6 @@ def categorize(text: str, grammar: Grammar | None = None) -> str:
 
 
 # -- parties -------------------------------------------------------------------------------
-def admin_phones(session: Session) -> list[str]:
-    """The admins' numbers, read once per transaction (every complaint asks); a flush of
-    this session that adds, removes or changes an admin reads them again."""
-    if _admin_change_pending(session):
-        session.flush()  # what the query's autoflush did: pending role changes first
-    memo = tablecache.memo(session, _ADMINS, drop_if=_admin_change_pending)
-    phones = memo.get("phones")
-    if phones is None:
-        phones = memo["phones"] = tuple(session.exec(
-            select(Contact.phone).where(Contact.role == "admin").order_by(Contact.phone)).all())
-    return list(phones)
-
-
-# tablecache.memo: admin phones read in this transaction, until a flush changes an admin
-_ADMINS = "smsbot.crm.tickets.admins"
-
-
-def _admin_change_pending(session) -> bool:
-    """An admin added or removed, or a contact's role changed, in `session` (new senders,
-    added as buyers by every batch, are not)."""
-    changed = (obj for obj in session.dirty if isinstance(obj, Contact)
-               and inspect(obj).attrs.role.history.has_changes())
-    added_or_gone = (obj for obj in chain(session.new, session.deleted)
-                     if isinstance(obj, Contact) and obj.role == "admin")
-    return any(changed) or any(added_or_gone)
 
 
 def role_in(session: Session, ticket: Complaint, phone: str) -> str | None:

@@ -24,9 +24,11 @@ from smsbot.contacts.phones import local_form, normalize
 from smsbot.messages.models import OutboxMessage
 from smsbot.modem.daemon import Daemon
 from smsbot.modem.dummy import write_config
-from smsbot.modem.emulator import config as emulator_config
-from smsbot.modem.emulator import inbox as emulator_inbox
-from smsbot.modem.emulator import state as emulator_state
+from smsbot.modem.emulator import (
+    config as emulator_config,
+    inbox as emulator_inbox,
+    state as emulator_state,
+)
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.sim.seed import DEMO_ADMIN, DEMO_BUYER, seed_demo
 from smsbot.sms import grammar as grammar_module

@@ -103,23 +103,22 @@ def test_stamps_are_read_once_per_transaction_and_renewed_by_its_own_catalog_wri
 
 def test_admins_and_contacts_are_read_once_per_transaction_and_a_new_admin_counts_at_once(seeded):
     from smsbot.contacts import directory as contacts
-    from smsbot.crm import tickets as complaints
 
     with Session(seeded) as session:
-        admins = complaints.admin_phones(session)
-        assert admins and complaints.admin_phones(session) == admins
+        admins = contacts.admin_phones(session)
+        assert admins and contacts.admin_phones(session) == admins
         buyer = contacts.get_or_create(session, "+6281299990001", NOW)
         session.flush()  # a new buyer leaves the admin list as it was
-        assert complaints.admin_phones(session) == admins
+        assert contacts.admin_phones(session) == admins
         buyer.role = "admin"  # not flushed yet: the look-up flushes it first
-        assert complaints.admin_phones(session) == sorted(admins + ["+6281299990001"])
+        assert contacts.admin_phones(session) == sorted(admins + ["+6281299990001"])
         assert contacts.find(session, "+6281299990002") is None
         session.commit()
     with Session(seeded) as other:  # written elsewhere: seen by the next transaction
         contacts.get_or_create(other, "+6281299990002", NOW).role = "admin"
         other.commit()
     with Session(seeded) as session:
-        assert "+6281299990002" in complaints.admin_phones(session)
+        assert "+6281299990002" in contacts.admin_phones(session)
         assert contacts.find(session, "+6281299990002").role == "admin"
 
 

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
-
 from smsbot.broadcasts import runs as broadcasts
 from smsbot.catalog.models import PromoPrice
 from smsbot.catalog.prices import promo_price, short_price
 from smsbot.catalog.promos import active_promo  # noqa: F401  (re-exported)
 from smsbot.clock import local, to_db
-from smsbot.contacts.directory import language_of
-from smsbot.contacts.models import Contact
+from smsbot.contacts.directory import admin_phones, language_of
 from smsbot.orders.steps import seller_product
 from smsbot.sms.command import Command
 from smsbot.sms.context import Context
@@ -45,7 +42,7 @@ def handle(ctx: Context, cmd: Command) -> None:
                                starts_at=to_db(ctx.now), ends_at=to_db(ends),
                                broadcast_id=broadcast.id, created_at=to_db(ctx.now)))
     ctx.say("done", id=broadcast.id, **values)
-    for admin in ctx.session.exec(select(Contact.phone).where(Contact.role == "admin")):
+    for admin in admin_phones(ctx.session):
         ctx.notify(admin, ctx.t("to_admin", lang=language_of(ctx.session, admin), id=broadcast.id,
                                 **values))
 
