@@ -57,7 +57,7 @@ async def order_list(request: Request):
             query = query.where(orders.with_status([status]))
         rows = [(order, orders.parts(session, order)) for order in session.exec(query).all()]
         return dash_page(request, "dash/admin_orders.html", user, rows=rows, status=status,
-                         statuses=orders.STATUS_FILTERS)
+                         statuses=orders.STATUS_FILTERS, order_statuses=Order.STATUSES)
 
 
 # -- shops, report -----------------------------------------------------------------------------
