@@ -1,30 +1,37 @@
 #!/usr/bin/env python3
 """Crash safety, measured: kill -9 the daemon at random moments and count what was lost.
 
-    python scripts/chaos.py                      # 1,000 SMS, at least 50 kills
+    python scripts/chaos.py                      # 1,000 SMS, at least 50 kills, dummy driver
+    python scripts/chaos.py --driver at          # the same through Gammu's AT driver
     python scripts/chaos.py --sms 100 --kills 10 --seed 3
 
-The daemon (`smsbot run`) runs as a real subprocess on Gammu's dummy modem. SMS are put into
-the modem in batches while the daemon is down (two processes never share the dummy's
-folder); each start gets a fresh gammurc with its own debug log (Gammu empties its log at
-every Init). Half of the kills come at a random time after the start, half right after a
-random number of sends (so they land inside the send loop). After the last kill, one clean
-`--until-idle` run finishes the work. Then it checks, from the database and from what
-Gammu's logs say was really sent:
+The daemon (`smsbot run`) runs as a real subprocess on one modem: Gammu's dummy driver
+(`--driver dummy`), or its real AT driver talking to the modem emulator (`--driver at`,
+`smsbot modem emulate`; one emulator DIR for the whole run, whose state survives kill -9 by
+design). SMS are put into the modem in batches while the daemon is down, and a broadcast to
+a few opted-in contacts is due from the start. On the dummy each start gets a fresh gammurc
+with its own debug log (Gammu empties its log at every Init); on the emulator every SMS it
+accepted is a line of DIR/sent.jsonl. Half of the kills come at a random time after the
+start, half right after a random number of sends (so they land inside the send loop). After
+the last kill, one clean `--until-idle` run finishes the work. Then it checks, from the
+database and from what the modem really sent:
 
 - every SMS stored once and answered (inbound `processed`, one reply each);
 - every reply sent: no outbox row `queued`, `sending` or `failed`; the modem inbox empty;
 - no recipient got a reply twice (each sender sends one SMS, so one reply each);
-- no order or complaint code duplicated.
+- no order or complaint code duplicated;
+- no contact got the broadcast twice; a broadcast row is `sent`, or `unknown` when a kill
+  came inside its modem call (at most once: maybe sent, never resent).
 
-The one known window: a kill inside Gammu's SendSMS after the modem took the SMS but
-before `sent` is committed. The row is left `sending`, is queued again at restart, and the
-SMS goes out twice. The script counts how often that happened.
+The one known window for replies (at least once): a kill inside Gammu's SendSMS after the
+modem took the SMS but before `sent` is committed. The row is left `sending`, is queued
+again at restart, and the SMS goes out twice. The script counts how often that happened.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -40,9 +47,13 @@ from pathlib import Path
 from sqlalchemy import inspect, text as sql
 from sqlmodel import Session, func, select
 
+from smsbot.broadcasts import runs as broadcasts
 from smsbot.clock import utcnow
+from smsbot.contacts.models import Contact
 from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.dummy import inbox_files, write_config
+from smsbot.modem.emulator import config as emulator_config, inbox as emulator_inbox
+from smsbot.modem.emulator import state as emulator_state
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.sim.seed import seed_demo
 from smsbot.store import engine as db
@@ -52,6 +63,8 @@ TEXTS = ["CARI galamai", "CARI rendang telur", "BANTUAN", "halo, ini siapa?", "L
 SMSBOT = [sys.executable, "-c", "from smsbot.cli import main; main()"]
 _BLOCK = re.compile(r"Entering GSM_SendSMS\n(.*?)(?=Entering GSM_SendSMS|\Z)", re.S)
 _RECIPIENT = re.compile(r'Recipient number "([^"]*)"')
+_CMGS = re.compile(r"\] < AT\+CMGS=")
+PROMO = "Promo chaos: galamai diskon 10% hari ini"
 
 
 @dataclass
@@ -75,24 +88,34 @@ class Report:
     sends_cut_by_kill: int = 0  # send begun in the log but never finished
     inbox_left: int = 0
     codes_duplicated: int = 0
+    driver: str = "dummy"
+    fans: int = 0  # contacts the broadcast goes to
+    broadcast_sent: int = 0  # contacts who got it (the modem accepted it)
+    broadcast_twice: int = 0
+    broadcast_unknown: int = 0  # rows `unknown`: a kill inside their modem call
+    broadcast_unknown_not_sent: int = 0  # ... whose SMS never went: lost by at most once
+    broadcast_missing: int = 0  # contacts without it and without an `unknown` row
     seconds: float = 0.0
 
     @property
     def losses(self) -> int:
         return (self.not_answered + sum(self.outbox_not_sent.values()) + self.recipients_missing
-                + self.inbox_left)
+                + self.inbox_left + self.broadcast_missing)
 
     @property
     def duplicates(self) -> int:
-        return self.inbound_duplicated + self.recipients_twice + self.codes_duplicated
+        return (self.inbound_duplicated + self.recipients_twice + self.codes_duplicated
+                + self.broadcast_twice)
 
     @property
     def unexplained_duplicates(self) -> int:
-        return self.inbound_duplicated + self.twice_outside_window + self.codes_duplicated
+        return (self.inbound_duplicated + self.twice_outside_window + self.codes_duplicated
+                + self.broadcast_twice)
 
     def lines(self) -> list[str]:
         modes = ", ".join(f"{k} {v}" for k, v in sorted(self.kills_by_mode.items()))
         return [
+            f"driver:                    {self.driver}",
             f"SMS injected:              {self.sms}",
             f"daemon starts:             {self.starts}",
             f"kill -9:                   {self.kills} ({modes}; {self.kills_with_work_in_flight} with work in flight)",
@@ -100,41 +123,122 @@ class Report:
             f"answered:                  {self.answered} (not answered: {self.not_answered})",
             f"outbox rows:               {self.outbox_rows} (not sent: {dict(self.outbox_not_sent) or 0})",
             f"rows re-queued by a kill:  {self.requeued_after_kill}",
-            f"sends in Gammu's logs:     {self.sends_logged} (cut by a kill: {self.sends_cut_by_kill})",
+            f"sends the modem accepted:  {self.sends_logged} (cut by a kill: {self.sends_cut_by_kill})",
             f"recipients missing:        {self.recipients_missing}",
             f"recipients answered twice: {self.recipients_twice} (all in the SendSMS window: "
             f"{'yes' if not self.twice_outside_window else 'NO, ' + str(self.twice_outside_window) + ' outside'})",
             f"modem inbox left:          {self.inbox_left}",
             f"order/ticket codes twice:  {self.codes_duplicated}",
-            f"LOSSES: {self.losses}   DUPLICATES: {self.duplicates} (outside the SendSMS window: "
-            f"{self.unexplained_duplicates})   ({self.seconds:.0f} s)",
+            f"broadcast:                 {self.fans} contacts, {self.broadcast_sent} got it, "
+            f"twice: {self.broadcast_twice}, unknown: {self.broadcast_unknown} (never went: "
+            f"{self.broadcast_unknown_not_sent}), missing: {self.broadcast_missing}",
+            f"LOST: {self.losses}   STORED TWICE: {self.inbound_duplicated}   ANSWERED TWICE: "
+            f"{self.recipients_twice}   BROADCAST TWICE: {self.broadcast_twice}   "
+            f"(duplicates outside the SendSMS window: {self.unexplained_duplicates}; "
+            f"{self.seconds:.0f} s)",
         ]
 
 
+class DummyModem:
+    """Gammu's dummy driver: a folder. Two processes never share it, so SMS are put in while
+    the daemon is down; what was sent is read from Gammu's debug log of each start."""
+
+    name = "dummy"
+    send_seconds = 0.001  # a send takes well under a millisecond
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def config(self, run: str) -> Path:
+        # the same modem (config name) every start, with a new log: Gammu empties its log at
+        # Init, and a daemon requeues the interrupted sends of its own modems only
+        return write_config(self.folder, name="modem.gammurc", log=f"{run}.log")
+
+    def inject(self, round_no: int, batch) -> None:
+        config = write_config(self.folder, name="phone.gammurc", log=f"phone{round_no:03d}.log")
+        phone = GammuTransport(config, name="phone").open()
+        for number, sender in batch:
+            phone.inject(sender, TEXTS[number % len(TEXTS)], reference=number & 0xFF)
+        phone.close()
+
+    def sends(self) -> tuple[Counter, int]:
+        """(recipient -> sends the modem completed, sends begun but cut by a kill)."""
+        complete, begun = Counter(), Counter()
+        for log in sorted(self.folder.glob("run*.log")) + [self.folder / "final.log"]:
+            for block in _BLOCK.findall(log.read_text(errors="replace")):
+                recipient = _RECIPIENT.search(block)
+                if not recipient:
+                    continue
+                begun[recipient.group(1)] += 1
+                if "Leaving GSM_SendSMS" in block:
+                    complete[recipient.group(1)] += 1
+        return complete, sum(begun.values()) - sum(complete.values())
+
+    def inbox_left(self) -> int:
+        return len(inbox_files(self.folder))
+
+
+class EmulatedModem:
+    """Gammu's AT driver on the modem emulator: one DIR for the whole run (its state survives
+    kill -9). SMS arrive while the daemon is down, as on the dummy, to keep the runs alike."""
+
+    name = "at"
+    send_seconds = 0.7  # AT+CMGS, then Gammu waits ~0.6 s for the prompt, PDU, +CMGS
+
+    def __init__(self, folder: Path):
+        self.dir = folder / "modem"
+        self.gammurc = emulator_config.init_dir(self.dir)
+
+    def config(self, run: str) -> Path:
+        return self.gammurc
+
+    def inject(self, round_no: int, batch) -> None:
+        for number, sender in batch:
+            emulator_inbox.deliver_text(self.dir, sender, TEXTS[number % len(TEXTS)])
+
+    def sends(self) -> tuple[Counter, int]:
+        path = self.dir / emulator_state.SENT_FILE
+        lines = path.read_text().splitlines() if path.exists() else []
+        accepted = Counter(json.loads(line)["to"] for line in lines)
+        log = self.dir / emulator_state.LOG_FILE
+        begun = len(_CMGS.findall(log.read_text(errors="replace"))) if log.exists() else 0
+        return accepted, max(0, begun - sum(accepted.values()))
+
+    def inbox_left(self) -> int:
+        state = emulator_state.load(self.dir)
+        return len(state["sim"]) + len(state["me"]) + len(state["pending"])
+
+
+DRIVERS = {"dummy": DummyModem, "at": EmulatedModem}
+
+
 def run_chaos(folder: Path, sms: int = 1000, kills: int = 50, seed: int = 1,
-              max_delay: float = 2.5, out=print) -> Report:
+              max_delay: float = 2.5, out=print, driver: str = "dummy",
+              fans: int = 10) -> Report:
     rng = random.Random(seed)
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    modem = DRIVERS[driver](folder)
     url = f"sqlite:///{folder / 'chaos.db'}"
     engine = db.make_engine(url)
     seed_demo(engine, utcnow())
-    env = dict(os.environ, SMSBOT_DB=url)
+    fan_phones = _schedule_broadcast(engine, fans)
+    # the promo may go at any hour, as fast as the modem sends
+    env = dict(os.environ, SMSBOT_DB=url, SMSBOT_QUIET_HOURS="off", SMSBOT_SEND_RATE="0")
     senders = [f"08139{n:07d}" for n in range(sms)]
     batches = _split(list(enumerate(senders)), max(1, kills))
-    report = Report(sms=sms)
+    report = Report(sms=sms, driver=driver, fans=fans)
     started = time.monotonic()
 
     for round_no, batch in enumerate(batches):
-        _inject(folder, round_no, batch, rng)
+        modem.inject(round_no, batch)
         report.starts += 1
-        # the same modem (config name) every start, with a new log: Gammu empties its log at
-        # Init, and a daemon requeues the interrupted sends of its own modems only
-        config = write_config(folder, name="modem.gammurc", log=f"run{round_no:03d}.log")
+        config = modem.config(f"run{round_no:03d}")
         with (folder / f"run{round_no:03d}.stderr").open("w") as err:
             daemon = subprocess.Popen([*SMSBOT, "run", "--modem", str(config), "--poll", "0.05"],
                                       env=env, stdout=subprocess.DEVNULL, stderr=err)
-            mode = _wait_for_kill_moment(engine, daemon, rng, len(batch), max_delay)
+            mode = _wait_for_kill_moment(engine, daemon, rng, len(batch), max_delay,
+                                         modem.send_seconds)
             in_flight = _work_in_flight(engine)
             daemon.send_signal(signal.SIGKILL)
             daemon.wait()
@@ -145,14 +249,28 @@ def run_chaos(folder: Path, sms: int = 1000, kills: int = 50, seed: int = 1,
             out(f"  ... {report.kills} kills, {round_no + 1}/{len(batches)} batches injected")
 
     report.starts += 1
-    config = write_config(folder, name="modem.gammurc", log="final.log")
+    config = modem.config("final")
     subprocess.run([*SMSBOT, "run", "--modem", str(config), "--until-idle"], env=env,
                    check=True, stdout=subprocess.DEVNULL,
                    stderr=(folder / "final.stderr").open("w"), timeout=3600)
     report.seconds = time.monotonic() - started
-    _check(engine, folder, senders, report)
+    _check(engine, modem, senders, fan_phones, report)
     engine.dispose()
     return report
+
+
+def _schedule_broadcast(engine, fans: int) -> list[str]:
+    """A promo due now to `fans` opted-in contacts (who never text in); their E.164 numbers."""
+    now = utcnow()
+    phones = [f"+628139800{n:04d}" for n in range(fans)]
+    with Session(engine) as session:
+        for phone in phones:
+            session.add(Contact(phone=phone, promo_opt_in=True, created_at=now))
+        session.flush()
+        if phones:
+            broadcasts.create(session, PROMO, now, now)
+        session.commit()
+    return phones
 
 
 def _split(items: list, parts: int) -> list[list]:
@@ -165,21 +283,14 @@ def _split(items: list, parts: int) -> list[list]:
     return out
 
 
-def _inject(folder: Path, round_no: int, batch, rng: random.Random) -> None:
-    config = write_config(folder, name="phone.gammurc", log=f"phone{round_no:03d}.log")
-    phone = GammuTransport(config, name="phone").open()
-    for number, sender in batch:
-        phone.inject(sender, TEXTS[number % len(TEXTS)], reference=number & 0xFF)
-    phone.close()
-
-
 def _sent_count(engine) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(OutboxMessage)
                             .where(OutboxMessage.status == "sent")).one()
 
 
-def _wait_for_kill_moment(engine, daemon, rng: random.Random, batch: int, max_delay: float) -> str:
+def _wait_for_kill_moment(engine, daemon, rng: random.Random, batch: int, max_delay: float,
+                          send_seconds: float) -> str:
     """'time': a random moment after the start; 'send': right after a random number of
     further sends (inside the send loop)."""
     if rng.random() < 0.5:
@@ -189,7 +300,7 @@ def _wait_for_kill_moment(engine, daemon, rng: random.Random, batch: int, max_de
     deadline = time.monotonic() + 60
     while _sent_count(engine) < target and daemon.poll() is None and time.monotonic() < deadline:
         time.sleep(0.0005)
-    time.sleep(rng.uniform(0, 0.001))  # a send takes well under a millisecond on the dummy
+    time.sleep(rng.uniform(0, send_seconds))  # about the time of one send: inside the next
     return "send"
 
 
@@ -202,13 +313,15 @@ def _work_in_flight(engine) -> int:
     return int(bool(pending or unsent))
 
 
-def _check(engine, folder: Path, senders: list[str], report: Report) -> None:
+def _check(engine, modem, senders: list[str], fans: list[str], report: Report) -> None:
     from smsbot.contacts.phones import normalize
 
     with Session(engine) as session:
         inbound = session.exec(select(InboundMessage)).all()
-        outbox = session.exec(select(OutboxMessage)).all()
+        rows = session.exec(select(OutboxMessage)).all()
         report.codes_duplicated = _duplicated_codes(session)
+    outbox = [m for m in rows if m.kind != "broadcast"]
+    promos = [m for m in rows if m.kind == "broadcast"]
     report.inbound = len(inbound)
     per_sender = Counter(m.sender for m in inbound)
     report.inbound_duplicated = sum(n - 1 for n in per_sender.values() if n > 1)
@@ -217,25 +330,24 @@ def _check(engine, folder: Path, senders: list[str], report: Report) -> None:
     report.answered = sum(1 for m in inbound if replies.get(m.id))
     report.outbox_rows = len(outbox)
     report.outbox_not_sent = Counter(m.status for m in outbox if m.status != "sent")
+    report.outbox_not_sent.update(f"broadcast {m.status}" for m in promos
+                                  if m.status not in ("sent", "unknown"))
     report.requeued_after_kill = sum(1 for m in outbox if m.attempts > 1)
-    complete, begun = Counter(), Counter()
-    for log in sorted(folder.glob("run*.log")) + [folder / "final.log"]:
-        for block in _BLOCK.findall(log.read_text(errors="replace")):
-            recipient = _RECIPIENT.search(block)
-            if not recipient:
-                continue
-            begun[recipient.group(1)] += 1
-            if "Leaving GSM_SendSMS" in block:
-                complete[recipient.group(1)] += 1
+    complete, report.sends_cut_by_kill = modem.sends()
     expected = {normalize(s) for s in senders}
     report.sends_logged = sum(complete.values())
-    report.sends_cut_by_kill = sum(begun.values()) - sum(complete.values())
     report.recipients_missing = len(expected - set(complete))
-    report.recipients_twice = sum(1 for n in complete.values() if n > 1)
+    report.recipients_twice = sum(1 for to in expected if complete[to] > 1)
     interrupted = {m.to for m in outbox if m.attempts > 1}
-    report.twice_outside_window = sum(1 for to, n in complete.items()
-                                      if n > 1 and to not in interrupted)
-    report.inbox_left = len(inbox_files(folder))
+    report.twice_outside_window = sum(1 for to in expected
+                                      if complete[to] > 1 and to not in interrupted)
+    unknown = {m.to for m in promos if m.status == "unknown"}
+    report.broadcast_sent = sum(1 for to in fans if complete[to])
+    report.broadcast_twice = sum(1 for to in fans if complete[to] > 1)
+    report.broadcast_unknown = len(unknown)
+    report.broadcast_unknown_not_sent = sum(1 for to in unknown if not complete[to])
+    report.broadcast_missing = sum(1 for to in fans if not complete[to] and to not in unknown)
+    report.inbox_left = modem.inbox_left()
 
 
 def _duplicated_codes(session: Session) -> int:
@@ -259,11 +371,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-delay", type=float, default=2.5,
                         help="latest 'time' kill, seconds after the daemon starts")
+    parser.add_argument("--driver", choices=sorted(DRIVERS), default="dummy",
+                        help="Gammu's dummy driver, or its AT driver on the modem emulator")
+    parser.add_argument("--fans", type=int, default=10,
+                        help="opted-in contacts the run's broadcast goes to")
     parser.add_argument("--dir", type=Path, default=None, help="keep the run here (default: temp)")
     args = parser.parse_args(argv)
     folder = args.dir or Path(tempfile.mkdtemp(prefix="smsbot-chaos-"))
-    print(f"chaos: {args.sms} SMS, {args.kills} kills, seed {args.seed}, in {folder}")
-    report = run_chaos(folder, args.sms, args.kills, args.seed, args.max_delay)
+    print(f"chaos: {args.sms} SMS, {args.kills} kills, seed {args.seed}, driver {args.driver}, "
+          f"in {folder}")
+    report = run_chaos(folder, args.sms, args.kills, args.seed, args.max_delay,
+                       driver=args.driver, fans=args.fans)
     for line in report.lines():
         print(line)
     return 0 if report.losses == 0 and report.unexplained_duplicates == 0 else 1
