@@ -8,8 +8,8 @@
 The daemon (`smsbot run`) runs as a real subprocess on one modem: Gammu's dummy driver
 (`--driver dummy`), or its real AT driver talking to the modem emulator (`--driver at`,
 `smsbot modem emulate`; one emulator DIR for the whole run, whose state survives kill -9 by
-design). SMS are put into the modem in batches while the daemon is down, and a broadcast to
-a few opted-in contacts is due from the start. On the dummy each start gets a fresh gammurc
+design). SMS are put into the modem in batches while the daemon is down, and every few
+batches a broadcast to a few opted-in contacts comes due. On the dummy each start gets a fresh gammurc
 with its own debug log (Gammu empties its log at every Init); on the emulator every SMS it
 accepted is a line of DIR/sent.jsonl. Half of the kills come at a random time after the
 start, half right after a random number of sends (so they land inside the send loop). After
@@ -63,8 +63,10 @@ TEXTS = ["CARI galamai", "CARI rendang telur", "BANTUAN", "halo, ini siapa?", "L
 SMSBOT = [sys.executable, "-c", "from smsbot.cli import main; main()"]
 _BLOCK = re.compile(r"Entering GSM_SendSMS\n(.*?)(?=Entering GSM_SendSMS|\Z)", re.S)
 _RECIPIENT = re.compile(r'Recipient number "([^"]*)"')
+_TEXT = re.compile(r"7 bit SMS, length \d+, \d+\n(.*?)\n")
 _CMGS = re.compile(r"\] < AT\+CMGS=")
-PROMO = "Promo chaos: galamai diskon 10% hari ini"
+PROMO = "Promo chaos {n}: galamai diskon 10% hari ini"
+_PROMO = re.compile(r"Promo chaos (\d+):")
 
 
 @dataclass
@@ -89,12 +91,13 @@ class Report:
     inbox_left: int = 0
     codes_duplicated: int = 0
     driver: str = "dummy"
-    fans: int = 0  # contacts the broadcast goes to
-    broadcast_sent: int = 0  # contacts who got it (the modem accepted it)
-    broadcast_twice: int = 0
+    broadcasts: int = 0  # broadcasts that came due during the run
+    fans: int = 0  # contacts each broadcast goes to
+    broadcast_sent: int = 0  # (contact, broadcast) pairs the modem accepted
+    broadcast_twice: int = 0  # ... accepted twice
     broadcast_unknown: int = 0  # rows `unknown`: a kill inside their modem call
     broadcast_unknown_not_sent: int = 0  # ... whose SMS never went: lost by at most once
-    broadcast_missing: int = 0  # contacts without it and without an `unknown` row
+    broadcast_missing: int = 0  # pairs never sent and without an `unknown` row
     seconds: float = 0.0
 
     @property
@@ -129,9 +132,10 @@ class Report:
             f"{'yes' if not self.twice_outside_window else 'NO, ' + str(self.twice_outside_window) + ' outside'})",
             f"modem inbox left:          {self.inbox_left}",
             f"order/ticket codes twice:  {self.codes_duplicated}",
-            f"broadcast:                 {self.fans} contacts, {self.broadcast_sent} got it, "
-            f"twice: {self.broadcast_twice}, unknown: {self.broadcast_unknown} (never went: "
-            f"{self.broadcast_unknown_not_sent}), missing: {self.broadcast_missing}",
+            f"broadcasts:                {self.broadcasts} x {self.fans} contacts: "
+            f"{self.broadcast_sent} sent, twice: {self.broadcast_twice}, unknown: "
+            f"{self.broadcast_unknown} (never went: {self.broadcast_unknown_not_sent}), "
+            f"missing: {self.broadcast_missing}",
             f"LOST: {self.losses}   STORED TWICE: {self.inbound_duplicated}   ANSWERED TWICE: "
             f"{self.recipients_twice}   BROADCAST TWICE: {self.broadcast_twice}   "
             f"(duplicates outside the SendSMS window: {self.unexplained_duplicates}; "
@@ -162,17 +166,19 @@ class DummyModem:
         phone.close()
 
     def sends(self) -> tuple[Counter, int]:
-        """(recipient -> sends the modem completed, sends begun but cut by a kill)."""
-        complete, begun = Counter(), Counter()
+        """((recipient, promo number or 0) -> sends the modem completed, sends begun but cut
+        by a kill)."""
+        complete, begun = Counter(), 0
         for log in sorted(self.folder.glob("run*.log")) + [self.folder / "final.log"]:
             for block in _BLOCK.findall(log.read_text(errors="replace")):
                 recipient = _RECIPIENT.search(block)
                 if not recipient:
                     continue
-                begun[recipient.group(1)] += 1
+                begun += 1
                 if "Leaving GSM_SendSMS" in block:
-                    complete[recipient.group(1)] += 1
-        return complete, sum(begun.values()) - sum(complete.values())
+                    text = _TEXT.search(block)
+                    complete[recipient.group(1), _promo_of(text.group(1) if text else "")] += 1
+        return complete, begun - sum(complete.values())
 
     def inbox_left(self) -> int:
         return len(inbox_files(self.folder))
@@ -199,7 +205,8 @@ class EmulatedModem:
     def sends(self) -> tuple[Counter, int]:
         path = self.dir / emulator_state.SENT_FILE
         lines = path.read_text().splitlines() if path.exists() else []
-        accepted = Counter(json.loads(line)["to"] for line in lines)
+        accepted = Counter((sent["to"], _promo_of(sent["text"] or ""))
+                           for sent in map(json.loads, lines))
         log = self.dir / emulator_state.LOG_FILE
         begun = len(_CMGS.findall(log.read_text(errors="replace"))) if log.exists() else 0
         return accepted, max(0, begun - sum(accepted.values()))
@@ -212,9 +219,17 @@ class EmulatedModem:
 DRIVERS = {"dummy": DummyModem, "at": EmulatedModem}
 
 
+def _promo_of(text: str) -> int:
+    """The run's broadcast number in an SMS text; 0 for a reply."""
+    match = _PROMO.search(text)
+    return int(match.group(1)) if match else 0
+
+
 def run_chaos(folder: Path, sms: int = 1000, kills: int = 50, seed: int = 1,
               max_delay: float = 2.5, out=print, driver: str = "dummy",
-              fans: int = 10) -> Report:
+              fans: int = 10, promos: int | None = None) -> Report:
+    """`promos` broadcasts (default one per 5 kills) to `fans` contacts each come due
+    spread over the run."""
     rng = random.Random(seed)
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -222,16 +237,21 @@ def run_chaos(folder: Path, sms: int = 1000, kills: int = 50, seed: int = 1,
     url = f"sqlite:///{folder / 'chaos.db'}"
     engine = db.make_engine(url)
     seed_demo(engine, utcnow())
-    fan_phones = _schedule_broadcast(engine, fans)
-    # the promo may go at any hour, as fast as the modem sends
-    env = dict(os.environ, SMSBOT_DB=url, SMSBOT_QUIET_HOURS="off", SMSBOT_SEND_RATE="0")
+    fan_phones = _opt_in(engine, fans)
+    # promos at any hour, as fast as the modem sends, as many a day as the run has
+    env = dict(os.environ, SMSBOT_DB=url, SMSBOT_QUIET_HOURS="off", SMSBOT_SEND_RATE="0",
+               SMSBOT_PROMOS_PER_DAY="0")
     senders = [f"08139{n:07d}" for n in range(sms)]
     batches = _split(list(enumerate(senders)), max(1, kills))
-    report = Report(sms=sms, driver=driver, fans=fans)
+    promos = max(1, kills // 5) if promos is None else promos
+    promo_rounds = {n * len(batches) // promos: n + 1 for n in range(promos)} if fans else {}
+    report = Report(sms=sms, driver=driver, fans=fans, broadcasts=len(promo_rounds))
     started = time.monotonic()
 
     for round_no, batch in enumerate(batches):
         modem.inject(round_no, batch)
+        if round_no in promo_rounds:
+            _broadcast(engine, promo_rounds[round_no])
         report.starts += 1
         config = modem.config(f"run{round_no:03d}")
         with (folder / f"run{round_no:03d}.stderr").open("w") as err:
@@ -259,18 +279,22 @@ def run_chaos(folder: Path, sms: int = 1000, kills: int = 50, seed: int = 1,
     return report
 
 
-def _schedule_broadcast(engine, fans: int) -> list[str]:
-    """A promo due now to `fans` opted-in contacts (who never text in); their E.164 numbers."""
-    now = utcnow()
+def _opt_in(engine, fans: int) -> list[str]:
+    """`fans` contacts opted in to promos (who never text in); their E.164 numbers."""
     phones = [f"+628139800{n:04d}" for n in range(fans)]
     with Session(engine) as session:
         for phone in phones:
-            session.add(Contact(phone=phone, promo_opt_in=True, created_at=now))
-        session.flush()
-        if phones:
-            broadcasts.create(session, PROMO, now, now)
+            session.add(Contact(phone=phone, promo_opt_in=True, created_at=utcnow()))
         session.commit()
     return phones
+
+
+def _broadcast(engine, number: int) -> None:
+    """Broadcast `number` of the run, due now (the next daemon start expands and sends it)."""
+    now = utcnow()
+    with Session(engine) as session:
+        broadcasts.create(session, PROMO.format(n=number), now, now)
+        session.commit()
 
 
 def _split(items: list, parts: int) -> list[list]:
@@ -296,12 +320,19 @@ def _wait_for_kill_moment(engine, daemon, rng: random.Random, batch: int, max_de
     if rng.random() < 0.5:
         time.sleep(rng.uniform(0.1, max_delay))
         return "time"
-    target = _sent_count(engine) + rng.randint(1, max(1, batch - 1))
+    target = _sent_count(engine) + rng.randint(1, max(1, batch + _unsent(engine) - 1))
     deadline = time.monotonic() + 60
     while _sent_count(engine) < target and daemon.poll() is None and time.monotonic() < deadline:
         time.sleep(0.0005)
     time.sleep(rng.uniform(0, send_seconds))  # about the time of one send: inside the next
     return "send"
+
+
+def _unsent(engine) -> int:
+    """Outbox rows still to go (a broadcast waits behind the replies)."""
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(OutboxMessage)
+                            .where(OutboxMessage.status.in_(["queued", "sending"]))).one()
 
 
 def _work_in_flight(engine) -> int:
@@ -336,17 +367,18 @@ def _check(engine, modem, senders: list[str], fans: list[str], report: Report) -
     complete, report.sends_cut_by_kill = modem.sends()
     expected = {normalize(s) for s in senders}
     report.sends_logged = sum(complete.values())
-    report.recipients_missing = len(expected - set(complete))
-    report.recipients_twice = sum(1 for to in expected if complete[to] > 1)
+    report.recipients_missing = sum(1 for to in expected if not complete[to, 0])
+    report.recipients_twice = sum(1 for to in expected if complete[to, 0] > 1)
     interrupted = {m.to for m in outbox if m.attempts > 1}
     report.twice_outside_window = sum(1 for to in expected
-                                      if complete[to] > 1 and to not in interrupted)
-    unknown = {m.to for m in promos if m.status == "unknown"}
-    report.broadcast_sent = sum(1 for to in fans if complete[to])
-    report.broadcast_twice = sum(1 for to in fans if complete[to] > 1)
+                                      if complete[to, 0] > 1 and to not in interrupted)
+    due = [(to, n) for n in range(1, report.broadcasts + 1) for to in fans]
+    unknown = {(m.to, _promo_of(m.text)) for m in promos if m.status == "unknown"}
+    report.broadcast_sent = sum(1 for pair in due if complete[pair])
+    report.broadcast_twice = sum(1 for pair in due if complete[pair] > 1)
     report.broadcast_unknown = len(unknown)
-    report.broadcast_unknown_not_sent = sum(1 for to in unknown if not complete[to])
-    report.broadcast_missing = sum(1 for to in fans if not complete[to] and to not in unknown)
+    report.broadcast_unknown_not_sent = sum(1 for pair in unknown if not complete[pair])
+    report.broadcast_missing = sum(1 for pair in due if not complete[pair] and pair not in unknown)
     report.inbox_left = modem.inbox_left()
 
 
@@ -374,14 +406,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--driver", choices=sorted(DRIVERS), default="dummy",
                         help="Gammu's dummy driver, or its AT driver on the modem emulator")
     parser.add_argument("--fans", type=int, default=10,
-                        help="opted-in contacts the run's broadcast goes to")
+                        help="opted-in contacts each of the run's broadcasts goes to")
+    parser.add_argument("--broadcasts", type=int, default=None,
+                        help="broadcasts coming due over the run (default: one per 5 kills)")
     parser.add_argument("--dir", type=Path, default=None, help="keep the run here (default: temp)")
     args = parser.parse_args(argv)
     folder = args.dir or Path(tempfile.mkdtemp(prefix="smsbot-chaos-"))
     print(f"chaos: {args.sms} SMS, {args.kills} kills, seed {args.seed}, driver {args.driver}, "
           f"in {folder}")
     report = run_chaos(folder, args.sms, args.kills, args.seed, args.max_delay,
-                       driver=args.driver, fans=args.fans)
+                       driver=args.driver, fans=args.fans, promos=args.broadcasts)
     for line in report.lines():
         print(line)
     return 0 if report.losses == 0 and report.unexplained_duplicates == 0 else 1

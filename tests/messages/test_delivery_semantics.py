@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
+from smsbot.broadcasts import runs as broadcasts
 from smsbot.cli import main
 from smsbot.clock import parse_iso
 from smsbot.messages import outbox
@@ -280,3 +281,18 @@ def test_a_stale_send_of_a_dead_daemon_requeues_the_reply_but_not_the_broadcast(
         rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         assert [(m.kind, m.status) for m in rows] == [("reply", "sent"), ("broadcast", "unknown")]
     assert conversation.advance(hours=1) == []  # unknown is never queued again
+
+
+def test_the_dashboard_shows_an_unknown_broadcast_as_done_not_queued(web_app, seeded):
+    from ..web.test_web_dash import ADMIN, ADMIN_E164, client
+
+    opt_in(seeded, FAN, "081300000102")
+    item = schedule(seeded, "Promo rendang", START)
+    with Session(seeded) as session:
+        broadcasts.expand_due(session, parse_iso(START))
+        session.commit()
+        first = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+        outbox.mark_unknown(session, first, "send failed: no answer")
+    page = client(web_app, seeded, ADMIN, ADMIN_E164).get("/dasbor/admin/siaran").text
+    assert f"#{item.id}" in page
+    assert '<progress max="2" value="1">' in page and "tak pasti 1" in page

@@ -24,7 +24,9 @@ def check(report, sms):
     assert report.recipients_twice <= report.requeued_after_kill, summary
     # at most once: every contact got the promo once, or its row says it may have
     assert report.broadcast_twice == 0, summary
-    assert report.broadcast_sent + report.broadcast_unknown_not_sent == report.fans, summary
+    assert report.broadcasts >= 1 and report.broadcast_missing == 0, summary
+    assert (report.broadcast_sent + report.broadcast_unknown_not_sent
+            == report.fans * report.broadcasts), summary
     return summary
 
 
