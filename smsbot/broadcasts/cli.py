@@ -19,7 +19,8 @@ from smsbot.clock import parse_iso, utcnow
 from smsbot.messages import outbox
 from smsbot.messages.delivery import delivered_share
 
-STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled")
+# "unknown": the modem call failed after the SMS may have gone out; never sent again
+STATUSES = ("queued", "sending", "sent", "unknown", "failed", "skipped", "cancelled")
 
 
 @click.group("broadcast")

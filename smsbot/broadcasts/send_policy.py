@@ -97,6 +97,6 @@ class SendPolicy:
         return session.exec(
             select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.to == phone, OutboxMessage.kind == "broadcast",
-                col(OutboxMessage.status).in_(("sent", "sending")),
+                col(OutboxMessage.status).in_(("sent", "sending", "unknown")),  # maybe sent
                 OutboxMessage.sending_at >= local_day_start(now), outbox.first_pages())
         ).one()

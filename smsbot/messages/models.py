@@ -49,7 +49,13 @@ class OutboxMessage(SQLModel, table=True):
         QUEUED -claimed-> SENDING -modem accepted-> SENT
         SENDING -modem error-> QUEUED (retry, backoff) | FAILED (after MAX_ATTEMPTS)
         SENDING -crash-> QUEUED (requeued at start-up)
+        SENDING (broadcast) -crash, or an error after the modem may have taken it-> UNKNOWN
         QUEUED (broadcast) -recipient opted out-> SKIPPED | -broadcast cancelled-> CANCELLED
+
+    When a send's outcome is unknown (no answer to it, the daemon killed inside the modem
+    call), a reply or notice is sent again (at-least-once: it may arrive twice) and a
+    broadcast is not (at-most-once: UNKNOWN is final; a lost promo is cheap, a doubled one
+    annoys). An error the modem answered (`+CMS ERROR`) proves nothing went: retried.
     """
 
     QUEUED: ClassVar[str] = "queued"
@@ -58,7 +64,9 @@ class OutboxMessage(SQLModel, table=True):
     FAILED: ClassVar[str] = "failed"
     SKIPPED: ClassVar[str] = "skipped"
     CANCELLED: ClassVar[str] = "cancelled"
-    STATUSES: ClassVar[tuple[str, ...]] = (QUEUED, SENDING, SENT, FAILED, SKIPPED, CANCELLED)
+    UNKNOWN: ClassVar[str] = "unknown"  # a broadcast that may or may not have gone out
+    STATUSES: ClassVar[tuple[str, ...]] = (QUEUED, SENDING, SENT, FAILED, SKIPPED, CANCELLED,
+                                           UNKNOWN)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     to: str = Field(index=True)  # E.164

@@ -7,8 +7,10 @@ only the transport loop uses to send (and the broadcast benchmark to measure it)
 
 A row is marked `sending` (committed) before the modem is touched and `sent` (committed)
 after, so a crash never loses a row. A row found `sending` at start-up was interrupted
-inside the modem call; it is queued again (the only window in which one SMS can go out
-twice is the modem call itself).
+inside the modem call, and so was maybe sent: a reply or notice is queued again
+(at-least-once: the only window in which one SMS can go out twice is the modem call
+itself), a broadcast becomes `unknown` and is never sent again (at-most-once). A send error
+after which the SMS may have gone out (`TransportError.maybe_sent`) is treated the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import bindparam, insert, or_, true, update
+from sqlalchemy import and_, bindparam, insert, or_, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -304,6 +306,15 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, now: datetime,
         session.commit()
 
 
+def mark_unknown(session: Session, row: OutboxMessage, error: str, *,
+                 commit: bool = True) -> None:
+    """A broadcast whose send may have reached the network (no answer came): `unknown`,
+    final. At-most-once: it is not sent again, and it counts toward the daily promo cap."""
+    _apply(session, row, status=OutboxMessage.UNKNOWN, error=error[:500])
+    if commit:
+        session.commit()
+
+
 def _apply(db, row: OutboxMessage, **values) -> None:
     """One UPDATE by id, and the same values on the loaded row (without making it dirty).
     The send loop runs this twice per SMS; a statement built once per set of columns and
@@ -339,21 +350,31 @@ STALE_SENDING = timedelta(minutes=10)  # no modem call takes this long
 
 
 def requeue_interrupted(session: Session, modems: list[str] | None = None,
-                        now: datetime | None = None) -> int:
-    """Rows left `sending` by a crash go back to the queue. With `modems`, only the rows
-    those modems had claimed (other daemons' sends in flight are not theirs to touch), and,
-    with `now`, any row claimed longer than STALE_SENDING ago (its daemon died for good).
-    Returns how many."""
-    stmt = update(OutboxMessage).where(OutboxMessage.status == "sending")
+                        now: datetime | None = None) -> tuple[int, int]:
+    """Rows left `sending` by a crash were maybe sent: a reply or notice goes back to the
+    queue (at-least-once), a broadcast becomes `unknown` (at-most-once). With `modems`, only
+    the rows those modems had claimed (other daemons' sends in flight are not theirs to
+    touch), and, with `now`, any row claimed longer than STALE_SENDING ago (its daemon died
+    for good). Returns how many were (queued again, marked unknown)."""
+    interrupted = OutboxMessage.status == OutboxMessage.SENDING
     if modems is not None:
         # "" = claimed by a sender that named no modem (the daemon always names it)
         mine = col(OutboxMessage.modem).in_([*modems, ""])
         if now is not None:
             mine = or_(mine, OutboxMessage.sending_at < to_db(now - STALE_SENDING))
-        stmt = stmt.where(mine)
-    result = session.exec(stmt.values(status="queued"))
+        interrupted = and_(interrupted, mine)
+    broadcast = OutboxMessage.kind == "broadcast"
+    unknown = session.exec(
+        update(OutboxMessage).where(interrupted, broadcast)
+        .values(status=OutboxMessage.UNKNOWN, error=INTERRUPTED)).rowcount or 0
+    queued = session.exec(
+        update(OutboxMessage).where(interrupted, ~broadcast)
+        .values(status=OutboxMessage.QUEUED)).rowcount or 0
     session.commit()
-    return result.rowcount or 0
+    return queued, unknown
+
+
+INTERRUPTED = "interrupted inside the modem call: maybe sent"
 
 
 def due_count(session: Session, now: datetime, *, broadcasts: bool = True) -> int:

@@ -139,9 +139,13 @@ class Daemon:
     # -- one step -----------------------------------------------------------------------
     def recover(self) -> None:
         with Session(self.engine) as session:
-            requeued = outbox.requeue_interrupted(session, [self.transport.name], self.clock())
+            requeued, unknown = outbox.requeue_interrupted(session, [self.transport.name],
+                                                           self.clock())
         if requeued:
             log.warning("%d outgoing SMS were interrupted by a crash; queued again", requeued)
+        if unknown:
+            log.warning("%d broadcast SMS were interrupted by a crash; maybe sent, so not sent "
+                        "again (status unknown)", unknown)
         self._recovered = True
 
     def step(self, *, force_timers: bool = False) -> StepResult:
@@ -196,7 +200,9 @@ class Daemon:
         A row is ours only if its conditional claim matched (other modem threads and daemons
         read the same queue). Broadcast rows also wait for quiet hours and the throttle, and
         pass the buyer's checks (opt-out, daily cap) first. A modem fault ends the batch; a
-        fault of the link does not charge the SMS a try."""
+        fault of the link does not charge the SMS a try. A failed send that may have gone
+        out anyway (`maybe_sent`) is retried if it is a reply or notice and marked `unknown`
+        if it is a broadcast (see OutboxMessage)."""
         if not self.modem_ready():
             return
         sent_rows = []
@@ -226,8 +232,12 @@ class Daemon:
                     reference = self.transport.send(row.to, row.text, reference=row.id)
                 except TransportError as exc:
                     log.error("send #%s to %s failed: %s", row.id, row.to, exc)
-                    outbox.mark_failed(session, row, str(exc), self.clock(),
-                                       permanent=exc.permanent, charge=not exc.link, commit=False)
+                    if row.kind == "broadcast" and exc.maybe_sent:
+                        outbox.mark_unknown(session, row, str(exc), commit=False)  # at most once
+                    else:
+                        outbox.mark_failed(session, row, str(exc), self.clock(),
+                                           permanent=exc.permanent, charge=not exc.link,
+                                           commit=False)
                     result.failed += 1
                     session.commit()
                     self._modem_failed("sending", exc)

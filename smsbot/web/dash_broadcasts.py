@@ -25,7 +25,7 @@ from smsbot.web.security import checked_form, require_admin
 STATUSES = {"pending": "menunggu persetujuan", "scheduled": "terjadwal",
             "done": "selesai", "cancelled": "dibatalkan"}
 PROGRESS = {"queued": "antre", "sending": "dikirim", "sent": "terkirim", "failed": "gagal",
-            "skipped": "dilewati", "cancelled": "batal"}
+            "skipped": "dilewati", "cancelled": "batal", "unknown": "tak pasti"}
 FIELDS = ("text", "date", "time", "repeat", "weekday", "audience", "kecamatan", "kelurahan",
           "word", "shop")
 

@@ -55,12 +55,12 @@ def test_a_reply_goes_before_a_broadcast_backlog(seeded):
     assert sent[0].kind == "reply" and sent[0].to == "081300000001"
 
 
-def test_restart_mid_broadcast_sends_each_recipient_once(seeded):
+def test_restart_mid_broadcast_sends_each_recipient_at_most_once(seeded):
     opt_in(seeded, *PHONES)
     item = schedule(seeded, "Promo", "2026-11-28T09:00")
     first = Conversation(seeded, start="2026-11-28T09:00")
     assert len(first.flush()) == 6
-    # a crash while the modem had row 7 in hand
+    # a crash while the modem had row 7 in hand: maybe sent, so never sent again
     with Session(seeded) as session:
         row = session.exec(select(OutboxMessage).where(OutboxMessage.status == "queued")
                            .order_by(OutboxMessage.id)).first()
@@ -72,10 +72,10 @@ def test_restart_mid_broadcast_sends_each_recipient_once(seeded):
         session.commit()
     second = Conversation(seeded, start="2026-11-28T09:05")  # a new daemon
     later = second.flush()
-    assert len(later) == 4
+    assert len(later) == 3
     everyone = [s.to for s in first.outgoing + later]
-    assert sorted(everyone) == sorted(PHONES)
-    assert counts(seeded) == {"sent": 10}
+    assert len(set(everyone)) == len(everyone) == 9
+    assert counts(seeded) == {"sent": 9, "unknown": 1}
     with Session(seeded) as session:
         assert session.get(type(item), item.id).runs == 1
 

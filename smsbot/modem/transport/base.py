@@ -16,14 +16,19 @@ class TransportError(Exception):
     - `link`: the link to the modem failed (timeout, port gone, phone off, no SIM); the SMS
       in hand is not to blame, so the try is not charged to it. Implies `reconnect`.
     - `reconnect`: close the modem and open it again (with backoff) before the next call.
+    - `maybe_sent` (a send only): the modem may have taken the SMS before the call failed (no
+      answer came, the link broke mid-call, an earlier part went): the outcome is unknown.
+      False means certainly not sent (the modem refused it with an error, or was never
+      reached). The outbox sends a reply again but not a broadcast.
     """
 
     def __init__(self, message: str, *, permanent: bool = False, reconnect: bool = False,
-                 link: bool = False):
+                 link: bool = False, maybe_sent: bool = False):
         super().__init__(message)
         self.permanent = permanent
         self.link = link
         self.reconnect = reconnect or link
+        self.maybe_sent = maybe_sent
 
 
 # What a stored SMS is, as its PDU says (`IncomingSMS.kind`). Only TEXT, an SMS-DELIVER that

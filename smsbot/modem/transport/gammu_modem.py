@@ -53,6 +53,10 @@ _LINK = _errors(
     "ERR_DEVICECHANGESPEEDERROR", "ERR_DEVICEDTRRTSERROR", "ERR_DEVICEPARITYERROR",
     "ERR_PHONEOFF", "ERR_NOTRUNNING", "ERR_NOSIM", "ERR_SECURITYERROR", "ERR_BUSY",
     "ERR_ABORTED", "ERR_NOECHO")
+# A send failed with these after the PDU may have gone out (no +CMGS answer, the link broke
+# mid-call): maybe sent. Every other error means the modem refused it or was never reached.
+_MAYBE_SENT = _errors("ERR_TIMEOUT", "ERR_ABORTED", "ERR_DEVICEREADERROR",
+                      "ERR_DEVICEWRITEERROR", "ERR_DEVICENOTWORK")
 
 
 def transport_error(message: str, exc: Exception) -> TransportError:
@@ -231,7 +235,9 @@ class GammuTransport:
             try:
                 refs.append(str(machine.SendSMS(part)))
             except gammu.GSMError as exc:
-                raise transport_error(f"send to {to} failed", exc) from exc
+                error = transport_error(f"send to {to} failed", exc)
+                error.maybe_sent = bool(refs) or isinstance(exc, _MAYBE_SENT)
+                raise error from exc
         return ",".join(refs)
 
     # -- status -------------------------------------------------------------------------
