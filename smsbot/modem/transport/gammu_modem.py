@@ -341,10 +341,15 @@ def _link(raw: list[dict]) -> list[list[dict]]:
         groups[key].append(message)
     linked: list[list[dict]] = []
     for key in order:
+        group = groups[key]
         if key[0] == "single":
-            linked.append(groups[key])
+            linked.append(group)
+        elif len({(m.get("UDH") or {}).get("PartNumber") for m in group}) < key[4]:
+            # a part is missing: LinkSMS would cut the rest into one message per part (two
+            # answers to one SMS); keep them together, in part order, for the multipart wait
+            linked.append(sorted(group, key=lambda m: (m.get("UDH") or {}).get("PartNumber", 0)))
         else:
-            linked.extend(gammu.LinkSMS([[m] for m in groups[key]]))
+            linked.extend(gammu.LinkSMS([[m] for m in group]))
     return linked
 
 
