@@ -221,3 +221,15 @@ def test_a_send_whose_answer_never_comes_is_an_unknown_outcome_not_a_failure(at)
     assert at.sent() == [(BUYERS[0], "Pesanan diterima")]
     assert transport.send(BUYERS[1], "berikutnya")  # reopened
     transport.close()
+
+
+def test_a_reply_whose_answer_was_lost_goes_out_again_never_lost(seeded, at):
+    """The network took the reply but +CMGS never came: the daemon cannot know, so the reply
+    is sent again (at least once). Stored once, one row, two copies at the network."""
+    ask(at, BUYERS[:1])
+    at.faults(answer_lost="hang")
+    run = Run(seeded, at, timeout=1.0, send_timeout=1.0).idle()
+    inbound, outbox = run.rows()
+    assert [m.status for m in inbound] == ["processed"]
+    assert [m.status for m in outbox] == ["sent"]
+    assert [to for to, _ in at.sent()] == BUYERS[:1] * 2
