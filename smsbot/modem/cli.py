@@ -39,10 +39,14 @@ from smsbot.modem.emulator.cli import emulate
 @click.option("--delivery-reports/--no-delivery-reports", default=False, show_default=True,
               help="Ask the network for a status report on every SMS and record delivered/"
                    "failed on the outbox row (off: Indonesian operators' reports are unreliable).")
+@click.option("--modem-timeout", "modem_timeout", type=float, default=30.0, show_default=True,
+              metavar="SECONDS",
+              help="Watchdog: a modem call still unanswered after this long is aborted and the "
+                   "modem reopened (a hung USB stick); a send gets 3x as long. 0: off.")
 @click.pass_obj
 def run(obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: float,
         quiet_hours: str | None, send_rate: int | None, promos_per_day: int | None,
-        no_scheduler: bool, give_up: int, delivery_reports: bool) -> None:
+        no_scheduler: bool, give_up: int, delivery_reports: bool, modem_timeout: float) -> None:
     """The daemon: answer SMS on one or more modems until stopped (SIGTERM/SIGINT finish
     the message in hand, then exit 0). A modem that cannot be opened, or fails later, is
     reopened with backoff (1 s, 2 s ... 60 s); the daemon does not exit on its own. Several
@@ -59,7 +63,8 @@ def run(obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: fl
         raise click.UsageError(str(exc))
     if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
         logging.getLogger().setLevel(logging.INFO)
-    transports = [GammuTransport(gammurc, section=section, delivery_reports=delivery_reports)
+    transports = [GammuTransport(gammurc, section=section, delivery_reports=delivery_reports,
+                                 call_timeout=modem_timeout or None)
                   for gammurc in gammurcs]
     try:
         pool = Pool(obj.engine, transports, poll_interval=poll, settings=settings,

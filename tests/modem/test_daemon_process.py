@@ -119,3 +119,28 @@ def test_modem_status_on_a_missing_modem_says_why(tmp_path, cli_env):
     assert done.returncode == 1 and "cannot open modem" in done.stderr
 
 
+
+
+def test_a_hung_modem_is_reopened_by_the_watchdog_of_smsbot_run(tmp_path, cli_env):
+    """The AT driver on the emulator: the modem stops answering at the first listing; with
+    --modem-timeout 2 the call is aborted after 2 s (libGammu alone waits far longer), the modem
+    reopened and the SMS answered once."""
+    from smsbot.modem.emulator import config, inbox, state
+
+    directory = tmp_path / "emu"
+    gammurc = config.init_dir(directory)
+    inbox.deliver_text(directory, "+6281300000001", "CARI galamai")
+    state.update_faults(directory, {"hang": "AT+CMGL"})
+    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    started = time.monotonic()
+    done = subprocess.run(["smsbot", "run", "--modem", str(gammurc), "--until-idle",
+                           "--modem-timeout", "2"], env=cli_env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 20
+    assert "watchdog" in done.stderr and "reopening in 1 s" in done.stderr
+    inbound, outbox = counts(cli_env["SMSBOT_DB"])
+    assert [(m.sender, m.status) for m in inbound] == [("+6281300000001", "processed")]
+    assert [(m.to, m.status) for m in outbox] == [("+6281300000001", "sent")]
+    sent = (directory / state.SENT_FILE).read_text().splitlines()
+    assert len(sent) == 1

@@ -2,12 +2,13 @@
 dummy modem, `smsbot run --until-idle` answers them, Gammu's own log shows the sends."""
 
 import subprocess
+import time
 
 import pytest
 from sqlmodel import Session, select
 
 from smsbot.messages.models import InboundMessage, OutboxMessage
-from smsbot.modem.dummy import inbox_files, write_config
+from smsbot.modem.dummy import write_config
 from smsbot.store import engine as db
 
 from ..gammu_log import messages, sends
@@ -27,18 +28,18 @@ def smsbot(env, *args):
     return done
 
 
-def test_single_and_multipart_sms_are_answered_once(tmp_path, cli_env):
-    gammurc = str(write_config(tmp_path / "modem"))
+def test_single_and_multipart_sms_are_answered_once(modem, cli_env):
+    gammurc = str(modem.gammurc)
     smsbot(cli_env, "db", "seed")
     smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "081300000001", "CARI galamai")
     three = smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "+6281300000002", LONG)
     assert "in 3 part(s)" in three.stdout
     smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "TELKOMSEL", "Promo 10GB!")
-    assert len(inbox_files(tmp_path / "modem")) == 5
+    assert modem.inbox_count() == 5
 
-    smsbot(cli_env, "run", "--modem", gammurc, "--until-idle")
+    smsbot(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
 
-    assert inbox_files(tmp_path / "modem") == []
+    assert modem.inbox_count() == 0
     with Session(db.make_engine(cli_env["SMSBOT_DB"])) as session:
         inbound = session.exec(select(InboundMessage).order_by(InboundMessage.id)).all()
         assert [(m.sender, m.parts, m.status) for m in inbound] == [
@@ -49,13 +50,13 @@ def test_single_and_multipart_sms_are_answered_once(tmp_path, cli_env):
         # the KELUHAN names no clear shop: its ticket also goes to the admin
         assert sorted(m.to for m in sent) == ["+6281200000001", "+6281300000001", "+6281300000002"]
         assert all(m.status == "sent" and m.modem_ref for m in sent)
-    log = messages(tmp_path / "modem" / "gammu.log")
+    log = modem.sent()
     assert [to for to, _ in log] == ["+6281300000001", "+6281300000002", "+6281200000001"]
     assert log[0][1].startswith("1)GL10 Kalamai 250g 24rb")
 
-    # run again (Gammu starts a new log): nothing new, nothing answered twice
-    smsbot(cli_env, "run", "--modem", gammurc, "--until-idle")
-    assert "Recipient number" not in (tmp_path / "modem" / "gammu.log").read_text()
+    # run again: nothing new, nothing answered twice
+    smsbot(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
+    assert modem.sent() == log
 
 
 def test_long_replies_go_out_as_concatenated_parts_with_their_own_reference(tmp_path, seeded):
@@ -79,3 +80,87 @@ def test_long_replies_go_out_as_concatenated_parts_with_their_own_reference(tmp_
     assert len(references) == 2  # two long messages never share a reference
     assert [text for _, text in messages(tmp_path / "m" / "gammu.log")] == [
         "pesan panjang 0 " + "x" * 200, "pesan panjang 1 " + "x" * 200]
+
+
+# --- what the AT driver reads, in the daemon's own process (both drivers) -------------------
+
+def deliver(sender, text, *, ref16=None, when=None):
+    """SMS-DELIVER PDUs (hex with SMSC) as the network sends them: 8-bit concatenation
+    reference from the emulator's encoder, or a 16-bit one (ref16) from Gammu's."""
+    import datetime as dt
+
+    import gammu
+
+    from smsbot.modem.emulator import pdu
+
+    if ref16 is None:
+        return pdu.deliver_pdus(sender, text, when, ref8=0x5A)
+    parts = gammu.EncodeSMS({"Class": -1, "Entries": [
+        {"ID": "ConcatenatedTextLong16bit", "Buffer": text}]})
+    out = []
+    for part in parts:
+        udh = bytearray(part["UDH"]["Text"])
+        udh[3:5] = ref16.to_bytes(2, "big")
+        part.update(UDH=dict(part["UDH"], Text=bytes(udh)), Type="Deliver", Number=sender,
+                    SMSC={"Number": pdu.DEFAULT_SMSC}, Folder=1, State="UnRead",
+                    DateTime=when or dt.datetime(2026, 11, 30, 8, 0, 0))
+        out.append(gammu.EncodePDU(part, Layout="Deliver").hex())
+    return out
+
+
+LONG16 = ("PESAN RT01 2 tolong antar ke rumah di Jalan Sudirman nomor 12 dekat masjid raya, "
+          "pagar hijau, kalau tidak ada orang titip ke warung sebelah saja ya uni, terima kasih "
+          "banyak, nanti saya bayar tunai waktu barang sampai di rumah.")
+
+
+def run_daemon(engine, gammurc, *, steps=40, until=None, **transport):
+    """The daemon in this process until idle (or until `until()` holds), short polls."""
+    from smsbot.modem.daemon import Daemon
+    from smsbot.modem.transport.gammu_modem import GammuTransport
+
+    transport = GammuTransport(gammurc, name="modem", **transport)
+    daemon = Daemon(engine, transport, poll_interval=0.05, backoff_base=0.05)
+    try:
+        for _ in range(steps):
+            daemon.step(force_timers=True)
+            if (until() if until else daemon.idle()):
+                return daemon
+            time.sleep(0.2)
+        raise AssertionError("the daemon never got idle")
+    finally:
+        transport.close()
+
+
+def test_multipart_with_8_and_16_bit_references_out_of_order_and_ucs2(modem, seeded):
+    modem.inject_pdus(list(reversed(deliver("+6281300000011", LONG, ))))  # 8-bit, last first
+    parts16 = deliver("+6281300000012", LONG16, ref16=0xBEEF)
+    assert len(parts16) == 2
+    modem.inject_pdus([parts16[1], parts16[0]])  # 16-bit, out of order
+    modem.inject("+6281300000013", "CARI rendang \u2713 \U0001F64F")  # UCS-2
+    run_daemon(seeded, modem.config())
+    with Session(seeded) as session:
+        inbound = {m.sender: m for m in session.exec(select(InboundMessage))}
+    assert {s: (m.parts, m.status) for s, m in inbound.items()} == {
+        "+6281300000011": (3, "processed"), "+6281300000012": (2, "processed"),
+        "+6281300000013": (1, "processed")}
+    assert inbound["+6281300000011"].text == LONG
+    assert inbound["+6281300000012"].text == LONG16
+    assert inbound["+6281300000013"].text == "CARI rendang \u2713 \U0001F64F"
+    assert sorted(to for to, _ in modem.sent()) == [
+        "+6281200000001", "+6281300000011", "+6281300000012", "+6281300000013"]
+    assert modem.inbox_count() == 0
+
+
+def test_a_part_that_never_comes_is_answered_after_the_multipart_wait(modem, seeded):
+    first, _second, third = deliver("+6281300000021", LONG)
+    modem.inject_pdus([first, third])
+    daemon = run_daemon(seeded, modem.config(), multipart_wait=1.5,
+                        until=lambda: len(modem.sent()) == 2)
+    with Session(seeded) as session:
+        inbound = session.exec(select(InboundMessage)).all()
+    assert [(m.sender, m.parts) for m in inbound] == [("+6281300000021", 2)]
+    assert inbound[0].text == LONG[:153] + LONG[306:]  # the parts that came, in order
+    assert modem.inbox_count() == 0
+    # the answer, and the KELUHAN's ticket to the admin
+    assert sorted(to for to, _ in modem.sent()) == ["+6281200000001", "+6281300000021"]
+    assert daemon.idle()

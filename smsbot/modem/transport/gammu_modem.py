@@ -3,7 +3,9 @@
 One thread owns one StateMachine: python-gammu serialises calls per object, but concurrent
 senders on one StateMachine gave spurious timeouts, and the serial port is exclusive.
 Incoming SMS are polled (the IncomingSMS callback is unreliable on many modems and never
-fires on the dummy).
+fires on the dummy). Every call into libGammu runs under a deadline (see
+smsbot.modem.transport.watchdog): a hung modem costs `call_timeout` seconds, not libGammu's
+own minutes, and is then reopened.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from smsbot.modem.transport.base import (
     IncomingSMS,
     TransportError,
 )
+from smsbot.modem.transport.watchdog import WatchedMachine
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,12 @@ _CONCAT_TYPES = ("ConcatenatedMessages", "ConcatenatedMessages16bit")
 _TEXT_CODINGS = ("Default_No_Compression", "Unicode_No_Compression")  # GSM-7, UCS-2
 _KINDS = {"Deliver": TEXT, "Status_Report": STATUS_REPORT, "Submit": SUBMIT}
 USSD_TIMEOUT_SECONDS = 30
+# A call into libGammu (a read, a delete) that takes longer than this is aborted and the modem
+# reopened; a send (one part) gets SEND_TIMEOUT_FACTOR times as long, since the network's
+# answer to +CMGS may take tens of seconds on a busy cell, and so does Init (some twenty AT
+# commands on a modem that may answer slowly).
+CALL_TIMEOUT_SECONDS = 30.0
+SEND_TIMEOUT_FACTOR = 3
 
 
 def _errors(*names: str) -> tuple:
@@ -75,8 +84,16 @@ def transport_error(message: str, exc: Exception) -> TransportError:
 class GammuTransport:
     def __init__(self, config: str | Path, *, section: int = 0, name: str | None = None,
                  smsc: dict | None = None, multipart_wait: float = MULTIPART_WAIT_SECONDS,
-                 delivery_reports: bool = False):
+                 delivery_reports: bool = False,
+                 call_timeout: float | None = CALL_TIMEOUT_SECONDS,
+                 send_timeout: float | None = None):
+        """`call_timeout`: seconds any modem call may take before the watchdog aborts it
+        (None or 0: no watchdog); `send_timeout`: the same for each part of a send and for
+        Init (default SEND_TIMEOUT_FACTOR x call_timeout)."""
         self.config = str(config)
+        self.call_timeout = call_timeout
+        self.send_timeout = (send_timeout if send_timeout is not None
+                             else (call_timeout or 0) * SEND_TIMEOUT_FACTOR)
         self.delivery_reports = delivery_reports
         self.section = section
         self.name = name or Path(self.config).stem
@@ -91,11 +108,13 @@ class GammuTransport:
     # -- connection -------------------------------------------------------------------
     def open(self) -> "GammuTransport":
         _pin_local_timezone()
-        machine = self._new_machine()
+        machine = WatchedMachine(self._new_machine(), self.call_timeout,
+                                 {"SendSMS": self.send_timeout, "Init": self.send_timeout})
         try:
             machine.ReadConfig(Section=self.section, Filename=self.config)
             machine.Init()
         except gammu.GSMError as exc:
+            machine.stop_watching()
             raise TransportError(f"cannot open modem {self.config}: {_describe(exc)}",
                                  link=True) from exc
         self.machine = machine
@@ -111,9 +130,12 @@ class GammuTransport:
                 self.machine.Terminate()
             except gammu.GSMError:
                 pass
+            self.machine.stop_watching()
             self.machine = None
 
     def _sm(self) -> gammu.StateMachine:
+        if self.machine is not None and self.machine.aborted:
+            self.close()  # the watchdog aborted it: a StateMachine is dead after Abort()
         if self.machine is None:
             self.open()
         return self.machine
@@ -379,10 +401,15 @@ def _link(raw: list[dict]) -> list[list[dict]]:
         groups[key].append(message)
     linked: list[list[dict]] = []
     for key in order:
+        group = groups[key]
         if key[0] == "single":
-            linked.append(groups[key])
+            linked.append(group)
+        elif len({(m.get("UDH") or {}).get("PartNumber") for m in group}) < key[4]:
+            # a part is missing: LinkSMS would cut the rest into one message per part (two
+            # answers to one SMS); keep them together, in part order, for the multipart wait
+            linked.append(sorted(group, key=lambda m: (m.get("UDH") or {}).get("PartNumber", 0)))
         else:
-            linked.extend(gammu.LinkSMS([[m] for m in groups[key]]))
+            linked.extend(gammu.LinkSMS([[m] for m in group]))
     return linked
 
 
