@@ -17,6 +17,7 @@ from starlette.routing import Route
 from smsbot.broadcasts import runs as broadcasts
 from smsbot.broadcasts.models import Broadcast
 from smsbot.catalog.models import Shop
+from smsbot.messages.delivery import delivered_share
 from smsbot.search.places import places
 from smsbot.web import broadcast_form
 from smsbot.web.dash_base import back, dash_page, db, flash, now
@@ -42,13 +43,16 @@ async def broadcast_list(request: Request):
     user = require_admin(request)
     with db(request) as session:
         items = session.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(100)).all()
+        share = delivered_share(session, [item.id for item in items])
         rows = []
         for item in items:
             counts = broadcasts.progress(session, item.id)
+            delivered, reported = share.get(item.id, (0, 0))
             total = sum(counts.values())
             done = total - counts.get("queued", 0) - counts.get("sending", 0)
             rows.append({"item": item, "counts": counts, "total": total, "done": done,
                          "sent": counts.get("sent", 0),
+                         "delivered": f"{100 * delivered // reported}%" if reported else "",
                          "status": STATUSES.get(item.status, item.status),
                          "every": broadcast_form.describe_every(item.every),
                          "target": broadcast_form.describe_target(item.target),

@@ -412,3 +412,19 @@ def test_admin_sees_searches_nobody_could_answer(web_app, seeded):
     web = client(web_app, seeded, ADMIN, ADMIN_E164)
     page = web.get("/dasbor/admin/pencarian").text
     assert "pizza keju" in page
+
+
+def test_the_broadcast_list_shows_the_delivered_share_from_status_reports(web_app, seeded):
+    """With `run --delivery-reports`, each row's report lands on its outbox row; the admin
+    sees the share delivered of the SMS that got a report."""
+    web = client(web_app, seeded, ADMIN, ADMIN_E164)
+    post(web, "/dasbor/admin/siaran", "/dasbor/admin/siaran", text="Promo galamai 10%")
+    assert "diterima" not in web.get("/dasbor/admin/siaran").text  # no report yet
+    with Session(seeded) as session:
+        item = session.exec(select(Broadcast)).one()
+        for n, delivery in enumerate(["delivered", "failed", None, "delivered"]):
+            session.add(OutboxMessage(to=f"+62813000009{n}", text="Promo galamai 10%",
+                                      kind="broadcast", status="sent", created_at=NOW,
+                                      broadcast_id=item.id, delivery=delivery))
+        session.commit()
+    assert "diterima 66%" in web.get("/dasbor/admin/siaran").text
