@@ -21,6 +21,8 @@ NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Payakumbuh
 def pytest_configure(config):
     config.addinivalue_line("markers", "backends: run these tests on SQLite and on PostgreSQL "
                             "($SMSBOT_TEST_PG, started by scripts/test)")
+    config.addinivalue_line("markers", "slow: over ~20 s on 2 cores (chaos, benchmark peers, "
+                            "the hostile sweep); CI runs them, `-m 'not slow'` skips them")
 
 
 def pytest_generate_tests(metafunc):

@@ -5,6 +5,8 @@ Gammu's SendSMS after the modem took the SMS), and no contact gets the run's bro
 on Gammu's AT driver against the modem emulator. The full run (1,000 SMS, 50 kills) is
 `python scripts/chaos.py [--driver at]`."""
 
+import pytest
+
 from ..conftest import load_script
 
 
@@ -30,6 +32,7 @@ def check(report, sms):
     return summary
 
 
+@pytest.mark.slow
 def test_kill_9_ten_times_loses_nothing(tmp_path):
     chaos = load_chaos()
     report = chaos.run_chaos(tmp_path / "chaos", sms=100, kills=10, seed=11, max_delay=1.5,
@@ -38,6 +41,7 @@ def test_kill_9_ten_times_loses_nothing(tmp_path):
     assert report.kills == 10 and report.kills_with_work_in_flight >= 5, summary
 
 
+@pytest.mark.slow
 def test_kill_9_through_the_at_driver_loses_nothing(tmp_path):
     chaos = load_chaos()
     report = chaos.run_chaos(tmp_path / "chaos", sms=12, kills=4, seed=5, max_delay=1.5,

@@ -37,7 +37,7 @@ def test_hostile_texts_never_crash_and_every_reply_passes_the_gate(tmp_path):
     uids = itertools.count()
     tally = hostile.Tally()
 
-    @settings(max_examples=1000, deadline=None, database=None,
+    @settings(max_examples=500, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(sender=senders, text=texts, gap=st.sampled_from([0, 1, 30, 600, 3600]),
            repeat=st.integers(1, 3))

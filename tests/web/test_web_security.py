@@ -162,6 +162,7 @@ def filled(path: str, value: str) -> str:
     return re.sub(r"\{[^}]+\}", quote(value, safe="") or "x", path)
 
 
+@pytest.mark.slow
 @pytest.mark.backends
 def test_every_route_with_hostile_values_answers_without_a_500(web_app, seeded):
     sessions = {"anonymous": TestClient(web_app, follow_redirects=False,
