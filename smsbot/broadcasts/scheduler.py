@@ -64,7 +64,8 @@ def make_scheduler(url: str, engine: Engine):
 
 
 def add_job(scheduler, url: str) -> None:
-    scheduler.add_job("smsbot.broadcasts.scheduler:expand_broadcasts", "interval",
+    # APScheduler stores the function by its import path (smsbot.broadcasts.scheduler:...)
+    scheduler.add_job(expand_broadcasts, "interval",
                       seconds=JOB_INTERVAL_SECONDS, args=[url], id=JOB_ID,
                       replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=MISFIRE_GRACE_SECONDS)
