@@ -137,7 +137,7 @@ def test_a_hung_modem_is_reopened_by_the_watchdog_of_smsbot_run(tmp_path, cli_en
                            "--modem-timeout", "2"], env=cli_env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 45  # libGammu alone: still stuck after 6 minutes
     assert "watchdog" in done.stderr and "reopening in 1 s" in done.stderr
     inbound, outbox = counts(cli_env["SMSBOT_DB"])
     assert [(m.sender, m.status) for m in inbound] == [("+6281300000001", "processed")]

@@ -136,7 +136,7 @@ def test_a_hung_modem_is_aborted_by_the_watchdog_and_reopened(seeded, at, where)
     at.faults(hang=where)
     started = time.monotonic()
     run = Run(seeded, at, timeout=1.0, send_timeout=1.0).idle()
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 30  # libGammu alone: still stuck after 6 minutes
     assert "hang" not in st.load_faults(at.dir)  # it fired
     assert_each_stored_and_answered_once(run, BUYERS[:2])
 
@@ -201,7 +201,7 @@ def test_the_watchdog_turns_a_hang_into_a_prompt_link_error(at):
     started = time.monotonic()
     with pytest.raises(TransportError) as failed:
         transport.receive()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10
     assert failed.value.link and "watchdog" in str(failed.value)
     assert [sms.text for sms in transport.receive()] == ["CARI galamai"]  # a fresh StateMachine
     transport.close()
@@ -216,7 +216,7 @@ def test_a_send_whose_answer_never_comes_is_an_unknown_outcome_not_a_failure(at)
     started = time.monotonic()
     with pytest.raises(TransportError) as failed:
         transport.send(BUYERS[0], "Pesanan diterima")
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 10
     assert failed.value.link and not failed.value.permanent
     assert at.sent() == [(BUYERS[0], "Pesanan diterima")]
     assert transport.send(BUYERS[1], "berikutnya")  # reopened

@@ -34,6 +34,7 @@ class WatchedMachine:
         self._timeouts = timeouts or {}
         self._cond = threading.Condition()
         self._deadline: float | None = None
+        self._wake_at: float | None = None  # when the watcher looks next (None: when woken)
         self._calling = ""
         self._thread: threading.Thread | None = None
         self._stopped = False
@@ -61,6 +62,7 @@ class WatchedMachine:
                 self._disarm()
             return result  # (aborted just after it returned: the next call reopens)
 
+        self.__dict__[name] = call  # built once per name: __getattr__ is not asked again
         return call
 
     def stop_watching(self) -> None:
@@ -78,7 +80,10 @@ class WatchedMachine:
                 self._thread = threading.Thread(target=self._watch, daemon=True,
                                                 name="gammu-watchdog")
                 self._thread.start()
-            self._cond.notify()
+            # Wake the watcher only if it would look too late: calls in a row then cost no
+            # thread switch (it wakes once per timeout, sees a later deadline, sleeps again).
+            if self._wake_at is None or self._wake_at > self._deadline:
+                self._cond.notify()
 
     def _disarm(self) -> None:
         with self._cond:
@@ -88,10 +93,12 @@ class WatchedMachine:
         with self._cond:
             while not self._stopped:
                 if self._deadline is None:
+                    self._wake_at = None
                     self._cond.wait()
                     continue
                 remaining = self._deadline - time.monotonic()
                 if remaining > 0:
+                    self._wake_at = self._deadline
                     self._cond.wait(remaining)
                     continue
                 self._deadline = None
