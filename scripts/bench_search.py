@@ -129,7 +129,9 @@ def typo(rng: random.Random, word: str) -> str:
     return word[:i] + rng.choice("aiueo") + word[i + 1:]
 
 
-def queries(n: int) -> list[str]:
+def queries(n: int) -> list[tuple[str, str | None]]:
+    """(query, what its first result should be: a code prefix like "RT", a whole code, or
+    None for a food nobody sells)."""
     rng = random.Random(SEED + 1)
     out = []
     lead = ["cari ", "CARI ", "Cari#", "", "brp harga ", "ada jual ", "cr "]
@@ -138,16 +140,16 @@ def queries(n: int) -> list[str]:
     for _ in range(n):
         roll = rng.random()
         if roll < 0.05:
-            text = rng.choice(["pizza", "bakso", "sate padang", "martabak", "es tebak"])
+            text, expect = rng.choice(["pizza", "bakso", "sate padang", "martabak", "es tebak"]), None
         elif roll < 0.08:
-            text = f"{rng.choice(FOODS)[0]}{rng.randint(1, PRODUCTS):06d}"
+            text = expect = f"{rng.choice(FOODS)[0]}{rng.randint(1, PRODUCTS):06d}"
         else:
-            _, forms, _ = rng.choice(FOODS)
+            expect, forms, _ = rng.choice(FOODS)
             words = rng.choice(forms).lower().split()
             if rng.random() < 0.3:
                 words = [typo(rng, w) for w in words]
             text = " ".join(words) + rng.choice(tail)
-        out.append(rng.choice(lead[:3] if roll < 0.08 else lead) + text)
+        out.append((rng.choice(lead[:3] if roll < 0.08 else lead) + text, expect))
     return out
 
 
@@ -186,11 +188,12 @@ def main() -> None:
           f"{len(index.vocabulary)} words; built in {build:.1f} s (under tracemalloc), "
           f"peak traced memory {peak / 2**20:.0f} MB")
 
-    texts = queries(args.queries)
-    times, answered = [], 0
+    asked = queries(args.queries)
+    texts = [text for text, _ in asked]
+    times, answered, hits, foods, unsold, refused = [], 0, 0, 0, 0, 0
     with Session(engine) as session:
         search_index.load(session)  # warm
-        for text in texts:
+        for text, expect in asked:
             command = parse(text, grammar)
             handler = HANDLERS[command.keyword.handler if command.keyword else "fallback"]
             ctx = context(session, grammar)
@@ -198,11 +201,21 @@ def main() -> None:
             started = time.perf_counter()
             handler(ctx, command)
             times.append(time.perf_counter() - started)
-            answered += bool(ctx.replies and ctx.replies[0].text.startswith("1)"))
+            listed = bool(ctx.replies and ctx.replies[0].text.startswith("1)"))
+            answered += listed
+            first = ctx.replies[0].text[2:].split()[0] if listed else ""
+            if expect is None:
+                unsold += 1
+                refused += not listed
+            else:
+                foods += 1
+                hits += bool(first) and first.startswith(expect)
             session.rollback()
     ms = [t * 1000 for t in times]
     print(f"CARI handler, {len(ms)} queries ({answered} with results): "
           f"p50 {pct(ms, 50):.2f} ms, p99 {pct(ms, 99):.2f} ms, max {max(ms):.2f} ms")
+    print(f"hit@1 (first result is the food or code asked for): {hits}/{foods} = "
+          f"{hits / max(foods, 1):.1%}; foods nobody sells answered 'not found': {refused}/{unsold}")
 
     from smsbot.search.words import parse_query
 
