@@ -22,13 +22,14 @@ from sqlalchemy import select
 
 from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
-from smsbot.search.words import Query, fold_words, table
+from smsbot.search.words import Query, alternatives, fold_words, is_glossary_word, table
 
 SHOP_WEIGHT = 0.7  # a word found only in the shop's name counts less than in the product's
 ADDRESS_WEIGHT = 0.3
 KEEP_RATIO = 0.9  # results scoring below 90% of the best are noise, not "the next best"
 PREFIX_SCORE = 90.0
 DENSE_SHARE = 16  # a word on 1/16 of all products gets a dense mask (n bytes)
+HEAD_TYPO = 80.0  # a typo of a food's name ("galamay") explains a match; "senang" (77) does not
 
 
 @dataclass
@@ -101,7 +102,10 @@ class Index:
             return cached
         if word in self.product_post or word in self.shop_post:
             found: tuple = ((word, 100.0),)
-        elif len(word) <= 3 or not word.isalpha():
+        elif is_glossary_word(word):
+            found = ((word, 100.0),) if self._glossary_post(word).size else ()
+        elif len(word) <= 3 or not word.isalpha() or word in table().lexicon:
+            # a food word we know but nobody sells ("ayam") is not a typo of another food
             found = ()
         else:
             scores: dict[str, float] = {}
@@ -120,21 +124,66 @@ class Index:
         return found
 
     def is_food_word(self, word: str) -> bool:
-        """A word that names a product or a category (not only a shop)."""
+        """A word that names a product or a category (not only a shop): as written, as an
+        English glossary word, or as a typo of a food's name ("galamay", not "meriah" for
+        the "merah" of Pinyaram Gula Merah)."""
+        if word in table().variants:
+            return False
         if word in self._food_set:
             return True
+        if is_glossary_word(word):
+            return bool(self.expand(word))
         if len(word) < 5 or not word.isalpha():
             return False
-        return any(w in self._food_set and s >= 85 for w, s in self.expand(word))
+        return any(w in self._heads() and s >= 85 for w, s in self.expand(word))
+
+    def explains(self, word: str, typos: bool = True) -> bool:
+        """Whether a query word can stand for a match on its own: a word of a product, its
+        category or its shop as written (after folding; not a size, not a variant like
+        "original"), an English glossary word, or (with `typos`) a typo or beginning of a
+        food's name. A chatty word that only looks like some word of a product name
+        ("meriah" ~ merah) never does: a list must never be random."""
+        variants = table().variants
+        for candidate, score in self.expand(word):
+            if candidate in variants or not (candidate.isalpha() or is_glossary_word(candidate)):
+                continue
+            if score == 100.0 or (typos and score >= HEAD_TYPO and candidate in self._heads()):
+                return True
+        return False
+
+    def _heads(self) -> frozenset[str]:
+        """Food names: the first two words of every product name ("Rendang Telur",
+        "Galamai Durian", "Pinyaram Gula ..."), computed once per index."""
+        heads = getattr(self, "_head_words", None)
+        if heads is None:
+            names = {tuple(fold_words(name)[:2]) for name in set(self.names)}
+            heads = self._head_words = frozenset(
+                w for words in names for w in words if w.isalpha() and len(w) >= 3)
+        return heads
+
+    def _glossary_post(self, word: str) -> np.ndarray:
+        """The products having any of a glossary word's names ("gula aren/aren")."""
+        found = []
+        for names in alternatives(word):
+            posts = [self.product_post.get(w) for w in names]
+            if any(post is None for post in posts):
+                continue
+            post = posts[0]
+            for other in posts[1:]:
+                post = np.intersect1d(post, other, assume_unique=True)
+            found.append(post)
+        if not found:
+            return np.array([], dtype=np.int32)
+        return found[0] if len(found) == 1 else _union(found)
 
     def suggest(self, words: list[str], limit: int = 3) -> list[str]:
         """The known food words closest to what was typed (for a reply to a miss)."""
         found: dict[str, float] = {}
-        for word in words:
-            if len(word) < 3:
+        for word in (part for word in words for names in alternatives(word) for part in names):
+            if len(word) < 4:  # "kok" is not a typo of "kotak"
                 continue
             for candidate, score, _ in process.extract(word, self.food_words, scorer=fuzz.ratio,
-                                                       score_cutoff=60, limit=limit):
+                                                       score_cutoff=65, limit=limit):
                 found[candidate] = max(found.get(candidate, 0.0), float(score))
         return [w for w, _ in sorted(found.items(), key=lambda kv: -kv[1])][:limit]
 
@@ -183,7 +232,13 @@ class Index:
             known, optional = [w for w in query.optional if self.expand(w)], []
         else:
             optional = query.optional
-        if not known or not self.size:
+        lexicon = table().lexicon
+        if any(is_glossary_word(w) or w in lexicon for w in unknown):
+            return empty, empty, unknown  # "chicken rendang" with no chicken is not any rendang
+        # a typo explains only a query mostly made of catalog words ("galamay", not "maaf
+        # salah kirim"); forms of address narrow, never explain ("nanti ke rumah uni")
+        typos = 2 * len(known) >= len(query.words)
+        if not self.size or not any(self.explains(w, typos) for w in known if w in query.words):
             return empty, empty, unknown
         parts = {word: self._parts(word) for word in known + optional}
         driver = min(known, key=lambda w: sum(post.size for _, post, _ in parts[w]))
@@ -212,6 +267,8 @@ class Index:
         somewhere in the catalog must match the product itself ("rendang pedas" is not
         sanjai pedas from "Kota Randang"); other words (a seller's name) match the shop."""
         expanded = self.expand(word)
+        if is_glossary_word(word):
+            return [(100.0, self._glossary_post(word), ("g", word))] if expanded else []
         food = any(candidate in self.product_post for candidate, _ in expanded)
         parts = []
         for candidate, value in expanded:

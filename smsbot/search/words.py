@@ -4,6 +4,9 @@ Product names, categories, shop names and queries all go through `fold_words`, s
 index compares like with like: "Randang Talua" and "rendang telor" both become
 ["rendang", "telur"]. `parse_query` further splits a query into the words that must match,
 forms of address that only narrow, a "cheapest" flag and a price cap ("dibawah 30rb").
+
+Visitors' English (`grammar/glossary_en.toml`) is translated in queries only: "spicy" becomes
+the query word "pedas/balado", which the index reads as "any of these" (`alternatives`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ class Table:
     cheapest: frozenset[str]
     shop_filler: frozenset[str]
     default_suggest: str
+    english: dict[str, tuple] = field(default_factory=dict)  # first word -> (phrase, query word), longest first
+    lexicon: frozenset[str] = frozenset()  # Indonesian food words the glossary names
+    variants: frozenset[str] = frozenset()  # narrow a search, never make one ("original")
 
 
 @lru_cache(maxsize=1)
@@ -42,16 +48,53 @@ def table() -> Table:
     phrases = sorted(((tuple(k.lower().split()), tuple(v.lower().split()))
                       for k, v in data.get("phrases", {}).items()),
                      key=lambda pair: -len(pair[0]))
+    glossary = grammar_module.load().data.get("glossary_en", {})
+    english, lexicon = _glossary(glossary, spellings, tuple(phrases))
     return Table(
         spellings=spellings,
         phrases=tuple(phrases),
         abbreviations={k.lower(): v.lower() for k, v in data.get("abbreviations", {}).items()},
-        stopwords=frozenset(w.lower() for w in data.get("stopwords", {}).get("words", [])),
+        stopwords=frozenset(w.lower() for source in (data, glossary)
+                            for w in source.get("stopwords", {}).get("words", [])),
         address=frozenset(w.lower() for w in data.get("address", {}).get("words", [])),
-        cheapest=frozenset(w.lower() for w in data.get("cheapest", {}).get("words", [])),
+        cheapest=frozenset(w.lower() for source in (data, glossary)
+                           for w in source.get("cheapest", {}).get("words", [])),
         shop_filler=frozenset(w.lower() for w in data.get("shop_filler", {}).get("words", [])),
         default_suggest=data.get("suggest", {}).get("default", "rendang, galamai"),
+        english=english,
+        lexicon=lexicon,
+        variants=frozenset(w.lower() for w in data.get("variants", {}).get("words", [])),
     )
+
+
+def _glossary(data: dict, spellings: dict[str, str], phrases: tuple) -> tuple[dict, frozenset[str]]:
+    """English phrase -> one query word: its catalog names folded like the catalog and joined
+    by "/" ("spicy" -> "pedas/balado"); and every Indonesian word those names use."""
+    folding = Table(spellings, phrases, {}, frozenset(), frozenset(), frozenset(), frozenset(), "")
+    english: dict[str, list] = {}
+    lexicon: set[str] = set()
+    for key, names in data.get("words", {}).items():
+        folded: list[str] = []
+        for name in names:
+            words = _fold_with(folding, name)
+            lexicon.update(w for w in words if w.isalpha())
+            if words and " ".join(words) not in folded:
+                folded.append(" ".join(words))
+        phrase = tuple(key.lower().split())
+        if folded and phrase:
+            english.setdefault(phrase[0], []).append((phrase, "/".join(folded)))
+    return ({first: tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+             for first, pairs in english.items()}, frozenset(lexicon))
+
+
+def alternatives(word: str) -> list[list[str]]:
+    """A query word as "any of these names, each of these words": "pedas/balado" ->
+    [["pedas"], ["balado"]]; "gula aren/aren" -> [["gula", "aren"], ["aren"]]."""
+    return [name.split() for name in word.split("/")]
+
+
+def is_glossary_word(word: str) -> bool:
+    return "/" in word or " " in word
 
 
 def _sizes(match: re.Match) -> str:
@@ -76,7 +119,10 @@ def fold_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> tuple[str, ...]:
-    t = table()
+    return _fold_with(table(), text)
+
+
+def _fold_with(t: Table, text: str) -> tuple[str, ...]:
     words = [t.spellings.get(w, w) for w in (t.abbreviations.get(w, w) for w in raw_words(text))]
     if not t.phrases:
         return tuple(words)
@@ -123,7 +169,7 @@ def parse_query(text: str) -> Query:
                 query.max_price = price
                 lowered = lowered.replace(match.group(0), " ", 1)
     seen: set[str] = set()
-    for word in fold_words(lowered):
+    for word in _english(t, fold_words(lowered)):
         if word in seen:
             continue
         seen.add(word)
@@ -136,3 +182,20 @@ def parse_query(text: str) -> Query:
             query.words.append(word)
     query.text = " ".join(query.words + query.optional)
     return query
+
+
+def _english(t: Table, words: list[str]) -> list[str]:
+    """Visitors' English phrases replaced by their query words, longest phrase first: a
+    single name is its words ("egg rendang" = rendang telur), several one word ("pedas/balado")."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for source, target in t.english.get(words[i], ()):
+            if tuple(words[i:i + len(source)]) == source:
+                out.extend([target] if "/" in target else target.split())
+                i += len(source)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
