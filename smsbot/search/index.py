@@ -29,7 +29,8 @@ ADDRESS_WEIGHT = 0.3
 KEEP_RATIO = 0.9  # results scoring below 90% of the best are noise, not "the next best"
 PREFIX_SCORE = 90.0
 DENSE_SHARE = 16  # a word on 1/16 of all products gets a dense mask (n bytes)
-HEAD_TYPO = 80.0  # a typo of a food's name ("galamay") explains a match; "senang" (77) does not
+HEAD_TYPO = 85.0  # a typo of a food's name explains a match from this score, or lower
+# when it keeps the first letter, as typos do: "gelaai" (77) is galamai, "senang" (77) is no rendang
 
 
 @dataclass
@@ -127,8 +128,6 @@ class Index:
         """A word that names a product or a category (not only a shop): as written, as an
         English glossary word, or as a typo of a food's name ("galamay", not "meriah" for
         the "merah" of Pinyaram Gula Merah)."""
-        if word in table().variants:
-            return False
         if word in self._food_set:
             return True
         if is_glossary_word(word):
@@ -147,7 +146,8 @@ class Index:
         for candidate, score in self.expand(word):
             if candidate in variants or not (candidate.isalpha() or is_glossary_word(candidate)):
                 continue
-            if score == 100.0 or (typos and score >= HEAD_TYPO and candidate in self._heads()):
+            if score == 100.0 or (typos and candidate in self._heads()
+                                  and (score >= HEAD_TYPO or candidate[0] == word[0])):
                 return True
         return False
 
