@@ -2,6 +2,7 @@
 registered phone; anyone else learns what the command is for. Demo catalog: RDG1 Rendang
 Uni Emi 081266104512 sells RT01 Rendang Telur 250g and RT09; RT02 is Amak Ida's (RDG2)."""
 
+import pytest
 from sqlmodel import Session, select
 
 from smsbot.catalog.models import CatalogVersion, Product
@@ -33,6 +34,7 @@ def catalog_version(engine):
         return row.version if row else 0
 
 
+@pytest.mark.backends  # the insert, its catalog version bump and the code look-up, on both
 def test_a_new_product_is_echoed_then_published_by_ya_and_found_at_once(conversation, seeded):
     conversation.check(f"""
         {EMI} > TAMBAH Rendang Ayam 250g 30rb 20
@@ -98,6 +100,7 @@ def test_tambah_says_what_to_fix(conversation, seeded):
         assert len(session.exec(select(Product.id)).all()) == count
 
 
+@pytest.mark.backends
 def test_hapus_hides_the_shops_own_product_from_search_and_orders(conversation, seeded):
     conversation.check(f"""
         {EMI} > HAPUS RT02

@@ -33,6 +33,7 @@ def ordered(conversation, text):
     conversation.send(BUYER, "YA")
 
 
+@pytest.mark.backends  # the waiting-orders query (a join with DISTINCT) on PostgreSQL too
 def test_terima_tolak_kirim_without_a_code_act_on_the_only_waiting_order(
         conversation, seeded, fixed_codes):
     conversation.check(f"""
