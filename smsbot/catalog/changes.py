@@ -1,4 +1,4 @@
-"""Stock and price changes: the one way smsbot writes them.
+"""Stock, price and visibility changes, and new products: the one way smsbot writes them.
 
 `change_product` is one UPDATE (a condition may guard it: TERIMA takes stock only if enough
 is left, so two acceptances of the last items never both succeed), reported to
@@ -13,14 +13,14 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
-from smsbot.catalog.models import Product
+from smsbot.catalog.models import Product, Shop
 from smsbot.store import txcache
 
-FIELDS = ("stock", "price_idr")
+FIELDS = ("stock", "price_idr", "active")  # active=False hides a product (HAPUS), kept in the db
 
 
 def change_product(session: Session, product: Product | int, *, only_if=None, **values) -> bool:
-    """Set `values` (stock, price_idr: numbers or SQL expressions such as
+    """Set `values` (stock, price_idr, active: values or SQL expressions such as
     `Product.stock - 2`) on one product, if `only_if` (an SQL condition) holds. Returns
     whether the row changed. A loaded `product` shows plain numbers at once."""
     unknown = set(values) - set(FIELDS)
@@ -37,9 +37,20 @@ def change_product(session: Session, product: Product | int, *, only_if=None, **
     txcache.wrote(session, (Product.__tablename__,))
     if not isinstance(product, int):
         for name, value in values.items():
-            if isinstance(value, int):
+            if isinstance(value, (int, bool)):
                 set_committed_value(product, name, value)
     return True
+
+
+def add_product(session: Session, shop: Shop, code: str, name: str, price_idr: int,
+                stock: int = 0, category: str = "") -> Product:
+    """A new product of `shop` (TAMBAH), flushed at once: the flush is what reports the write
+    to txcache, so the catalog version goes up and CARI lists it on its next search."""
+    product = Product(code=code, code_key=code.upper(), shop_id=shop.id, name=name,
+                      category=category, price_idr=price_idr, stock=stock)
+    session.add(product)
+    session.flush()
+    return product
 
 
 def take_stock(session: Session, product_id: int, qty: int) -> bool:

@@ -41,7 +41,8 @@ def require_seller(ctx: Context, keyword: str) -> bool:
     """Seller commands: the sender must be some shop's registered phone."""
     if ctx.session.exec(select(Shop.id).where(Shop.phone == ctx.sender)).first() is not None:
         return True
-    _refuse(ctx, "not a shop's phone", "pesan.not_seller", keyword=keyword)
+    _refuse(ctx, "not a shop's phone", "auth.not_seller", keyword=keyword,
+            purpose=_purpose(ctx, keyword))
     return False
 
 
@@ -60,7 +61,8 @@ def require_admin(ctx: Context, keyword: str, pin: str | None, usage: str) -> bo
     """Admin commands: an admin contact, with its right PIN, not locked. `usage` is the
     command's own example, shown when the PIN is missing."""
     if ctx.contact.role != "admin":
-        _refuse(ctx, f"role {ctx.contact.role}, needs admin", "auth.admin_only", keyword=keyword)
+        _refuse(ctx, f"role {ctx.contact.role}, needs admin", "auth.admin_only", keyword=keyword,
+                purpose=_purpose(ctx, keyword))
         return False
     lock = state.get(ctx.session, ctx.sender, LOCK_KEY, ctx.now)
     if lock:
@@ -91,6 +93,14 @@ def require_admin(ctx: Context, keyword: str, pin: str | None, usage: str) -> bo
                     f"locked until {to_db(ctx.now + PIN_LOCK).isoformat()}", ctx.now)
     ctx.say("auth.pin_locked", failures=failures, until=until)
     return False
+
+
+def _purpose(ctx: Context, keyword: str) -> str:
+    """What the command is for (grammar/auth.toml `for_<name>`), for someone it is not for:
+    a buyer who copied an operator's "DISKON 30RIBU ..." should learn what it is, not how
+    to type it."""
+    key = f"auth.for_{keyword.lower()}"
+    return ctx.t(key if key in ctx.grammar.replies.get("id", {}) else "auth.for_other")
 
 
 def _refuse(ctx: Context, detail: str, reply: str, kind: str = "not_allowed", **values) -> None:

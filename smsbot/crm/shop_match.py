@@ -134,6 +134,32 @@ def infer_shop(session: Session, text: str, among: list[int] | None = None) -> S
     return None
 
 
+def shop_named(session: Session, text: str) -> Shop | None:
+    """The one shop `text` names by its code (or a product's code) or by the distinctive
+    part of its name (`uni emi`), else None; food words name no shop here (IKUTI)."""
+    catalog = _catalog(session)
+    words = tokens(text)
+    for finder in (_by_code, _by_shop_name):
+        found = finder(words, catalog.shops, catalog.products, catalog)
+        if found:
+            return session.get(Shop, found.pop()) if len(found) == 1 else None
+    return None
+
+
+def food_words(session: Session, text: str) -> list[str]:
+    """The words of `text` that are food of the catalog (product-name words and categories;
+    a slip of a longer word counts as the catalog's spelling), in the order typed."""
+    catalog = _catalog(session)
+    said: list[str] = []
+    for word in tokens(text):
+        if word in catalog.food and not _SIZE.match(word) and word not in _FILLER:
+            said.append(word)
+        elif len(word) >= 4 and (best := process.extractOne(
+                word, catalog._long_parts, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)):
+            said.append(best[0])
+    return list(dict.fromkeys(said))
+
+
 def _food(products) -> set[str]:
     return {t for p in products for t in _name_tokens(p.name) + tuple(tokens(p.category))}
 

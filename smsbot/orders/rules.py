@@ -241,6 +241,17 @@ def seller_parts(session: Session, order: Order, phone: str) -> list[tuple[SubOr
     return [(sub, shop) for sub, shop in parts(session, order) if shop.phone == phone]
 
 
+def waiting_for_seller(session: Session, phone: str, statuses: tuple[str, ...]) -> list[Order]:
+    """Confirmed orders with a sub-order of `phone`'s shop(s) in one of `statuses`, oldest
+    first: what a seller's TERIMA/TOLAK/KIRIM without a code may mean."""
+    return list(session.exec(
+        select(Order).join(SubOrder, SubOrder.order_id == Order.id)
+        .join(Shop, Shop.id == SubOrder.shop_id)
+        .where(Shop.phone == phone, col(SubOrder.status).in_(statuses),
+               Order.status == Order.CONFIRMED)
+        .order_by(Order.id).distinct()).all())
+
+
 def draft_expired(order: Order, now: datetime) -> bool:
     return order.status == Order.EXPIRED or (
         order.status == Order.DRAFT and order.expires_at is not None

@@ -97,14 +97,13 @@ def state_label(ctx: Context, order: Order, sub: SubOrder | None = None) -> str:
 
 
 def seller_step(ctx: Context, cmd: Command, allowed: tuple[str, ...], act: SellerAct) -> None:
-    """TERIMA/TOLAK/KIRIM: only the shop's own phone, only from the `allowed` states."""
-    if not cmd.args:
-        ctx.say("pesan.need_code", keyword=cmd.name)
+    """TERIMA/TOLAK/KIRIM: only a shop's phone, only its own sub-orders, only from the
+    `allowed` states. Without an order code (`TERIMA`, `TOLAK stok habis`: the first word is
+    no order's code) it acts on the shop's one order waiting for this step, or lists them."""
+    if not auth.require_seller(ctx, cmd.name):
         return
-    code = code_arg(cmd)
-    order = orders.find(ctx.session, code)
+    order = seller_order(ctx, cmd, allowed)
     if order is None:
-        ctx.say("pesan.not_found", code=code)
         return
     shops = [shop for _, shop in orders.parts(ctx.session, order)]
     if not auth.require_shop(ctx, *shops, refusal="pesan.not_yours", code=order.code):
@@ -121,6 +120,38 @@ def seller_step(ctx: Context, cmd: Command, allowed: tuple[str, ...], act: Selle
         if not act(ctx, order, sub, shop):
             return
     ctx.say("done", code=order.code)
+
+
+MAX_LISTED = 6  # order codes in one "which one?" SMS
+
+
+def seller_order(ctx: Context, cmd: Command, allowed: tuple[str, ...]) -> Order | None:
+    """The order a seller's step names: its code (the first word, when it is an order's
+    code or looks like one), else the shop's only order waiting in `allowed`. Replies and
+    returns None when there is no such order or several."""
+    code = code_arg(cmd)
+    order = orders.find(ctx.session, code) if code else None
+    if order is not None:
+        return order
+    if code and orders.looks_like_code(code) and any(c.isdigit() for c in code):
+        ctx.say("pesan.not_found", code=code)
+        return None
+    waiting = orders.waiting_for_seller(ctx.session, ctx.sender, allowed)
+    if len(waiting) == 1:
+        return waiting[0]
+    if not waiting:
+        ctx.say("pesan.none_waiting", keyword=cmd.name)
+    else:
+        codes = ", ".join(o.code for o in waiting[:MAX_LISTED]) + (
+            " ..." if len(waiting) > MAX_LISTED else "")
+        ctx.say("pesan.several_waiting", keyword=cmd.name, count=len(waiting), codes=codes,
+                first=waiting[0].code)
+    return None
+
+
+def named_code(cmd: Command, order: Order) -> bool:
+    """Whether the seller typed `order`'s code as the first word (TOLAK's reason follows it)."""
+    return code_arg(cmd) == order.code
 
 
 def tell_buyer(ctx: Context, order: Order, key: str, **values) -> None:

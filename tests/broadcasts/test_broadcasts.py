@@ -200,7 +200,7 @@ def test_siaran_needs_the_admin_and_the_right_pin(conversation, seeded):
     opt_in(seeded, "081300000011")
     conversation.check(f"""
         {BUYER} > SIARAN 1234 besok 09:00 Bazar
-        {BUYER} < Perintah SIARAN hanya untuk admin.
+        {BUYER} < SIARAN perintah admin UMKM Payakumbuh (SMS ke semua pelanggan), tidak bisa dari nomor Anda. Daftar perintah: ketik BANTUAN
         {ADMIN} > SIARAN 1111 besok 09:00 Bazar
         {ADMIN} < PIN salah. Sisa 2 kali sebelum PIN dikunci 60 menit.
         {ADMIN} > SIARAN 1234 kemarin Bazar
@@ -235,7 +235,7 @@ def test_seller_promo_waits_for_the_admin(conversation, seeded):
     opt_in(seeded, "081300000011")
     conversation.check(f"""
         {BUYER} > PROMO RT01 10 3
-        {BUYER} < PROMO hanya utk nomor toko terdaftar. Hubungi admin UMKM Payakumbuh utk mendaftar.
+        {BUYER} < PROMO perintah penjual (pasang diskon produk toko), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN
         {SELLER} > PROMO RT99 10 3
         {SELLER} < Kode produk RT99 tidak ada. Contoh: PROMO RT01 ...
         {SELLER} > PROMO RT01 95 3
@@ -252,7 +252,7 @@ def test_seller_promo_waits_for_the_admin(conversation, seeded):
         assert active_promo(session, price.product_id, parse_iso("2026-11-30T10:00")) is None
     conversation.check(f"""
         {BUYER} > SETUJU 1234 1
-        {BUYER} < Perintah SETUJU hanya untuk admin.
+        {BUYER} < SETUJU perintah admin UMKM Payakumbuh (setujui promo toko), tidak bisa dari nomor Anda. Daftar perintah: ketik BANTUAN
         {ADMIN} > SETUJU 1234 7
         {ADMIN} < Siaran #7 tidak ada atau tidak menunggu persetujuan.
         {ADMIN} > setuju 1234 1

@@ -38,11 +38,11 @@ def approved(engine, number) -> bool:
 def test_only_the_admin_may_send_setuju_and_refusals_are_logged(conversation, seeded, promo):
     conversation.check(f"""
         {BUYER} > SETUJU 1234 1
-        {BUYER} < Perintah SETUJU hanya untuk admin.
+        {BUYER} < SETUJU perintah admin UMKM Payakumbuh (setujui promo toko), tidak bisa dari nomor Anda. Daftar perintah: ketik BANTUAN
         {EMI} > SETUJU 1234 1
-        {EMI} < Perintah SETUJU hanya untuk admin.
+        {EMI} < SETUJU perintah admin UMKM Payakumbuh (setujui promo toko), tidak bisa dari nomor Anda. Daftar perintah: ketik BANTUAN
         {EMI} > approve 1
-        {EMI} < Perintah SETUJU hanya untuk admin.
+        {EMI} < SETUJU perintah admin UMKM Payakumbuh (setujui promo toko), tidak bisa dari nomor Anda. Daftar perintah: ketik BANTUAN
     """)
     assert not approved(seeded, promo)
     assert log(seeded) == [(BUYER, "not_allowed", "setuju: role buyer, needs admin"),
@@ -103,9 +103,9 @@ def test_promo_from_another_phone_is_refused_by_the_same_gate_as_stok(conversati
         {IDA} > PROMO RT01 20 3
         {IDA} < RT01 bukan produk toko Anda, tidak ada yg diubah. Hanya nomor toko pemiliknya yg bisa.
         {BUYER} > STOK RT01 5
-        {BUYER} < STOK hanya utk nomor toko terdaftar. Hubungi admin UMKM Payakumbuh utk mendaftar.
+        {BUYER} < STOK perintah penjual (ubah stok produk), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN
         {BUYER} > PROMO RT01 20 3
-        {BUYER} < PROMO hanya utk nomor toko terdaftar. Hubungi admin UMKM Payakumbuh utk mendaftar.
+        {BUYER} < PROMO perintah penjual (pasang diskon produk toko), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN
         {ADMIN} <! nothing to approve
     """)
     assert log(seeded) == [(IDA, "not_allowed", "stok: not the phone of shop RDG1"),
@@ -124,10 +124,10 @@ def test_seller_order_steps_from_another_phone_are_logged(conversation, seeded, 
         {IDA} > TERIMA AB3CD4
         {IDA} < Pesanan AB3CD4 bukan utk toko Anda, tidak ada yg diubah. Hanya nomor toko terdaftar yg bisa menjawab pesanannya.
         {BUYER} > KIRIM AB3CD4
-        {BUYER} <~ bukan utk toko Anda, tidak ada yg diubah
+        {BUYER} <~ KIRIM perintah penjual (tandai pesanan dikirim)
     """)
     assert log(seeded) == [(IDA, "not_allowed", "terima: not the phone of shop RDG1"),
-                           (BUYER, "not_allowed", "kirim: not the phone of shop RDG1")]
+                           (BUYER, "not_allowed", "kirim: not a shop's phone")]
 
 
 def test_pins_are_stored_hashed(seeded):

@@ -122,11 +122,11 @@ def test_only_the_shops_phone_acts_and_others_see_nothing(conversation, seeded, 
         {IDA} > TERIMA AB3CD4
         {IDA} < Pesanan AB3CD4 bukan utk toko Anda, tidak ada yg diubah. Hanya nomor toko terdaftar yg bisa menjawab pesanannya.
         {BUYER} > TERIMA AB3CD4
-        {BUYER} <~ bukan utk toko Anda, tidak ada yg diubah
+        {BUYER} <~ TERIMA perintah penjual (terima pesanan)
         081300000002 > TOLAK AB3CD4 iseng
-        081300000002 <~ bukan utk toko Anda
+        081300000002 <~ TOLAK perintah penjual
         081300000002 > KIRIM AB3CD4
-        081300000002 <~ bukan utk toko Anda
+        081300000002 <~ KIRIM perintah penjual
         081300000002 > SELESAI AB3CD4
         081300000002 < Pesanan AB3CD4 tidak ditemukan utk nomor Anda. Cek kode 6 huruf di SMS faktur. Contoh: STATUS AB3CD4
         081300000002 > STATUS AB3CD4
@@ -157,9 +157,9 @@ def test_seller_updates_its_own_stock_and_price_only(conversation, seeded):
         {EMI} > HARGA RT02 1000
         {EMI} <~ RT02 bukan produk toko Anda
         {BUYER} > STOK RT01 999
-        {BUYER} < STOK hanya utk nomor toko terdaftar. Hubungi admin UMKM Payakumbuh utk mendaftar.
+        {BUYER} < STOK perintah penjual (ubah stok produk), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN
         {BUYER} > HARGA RT01 1
-        {BUYER} < HARGA hanya utk nomor toko terdaftar. Hubungi admin UMKM Payakumbuh utk mendaftar.
+        {BUYER} < HARGA perintah penjual (ubah harga produk), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN
         {EMI} > STOK RT01 banyak
         {EMI} < Stok harus angka 0 sampai 99999. Contoh: STOK RT01 50
         {EMI} > STOK RT01 -4
@@ -273,9 +273,9 @@ BAD_INPUT = [
     ("ANTAR " + "Jalan panjang sekali " * 5, "Alamat terlalu panjang (maks 80 huruf). Tulis singkat, contoh: ANTAR Jl. Sudirman 5, Ibuh"),
     ("STATUS", "Anda belum punya pesanan. Ketik PESAN <kode> <jumlah>. Contoh: PESAN RT01 2"),
     ("BATAL", "Tidak ada pesanan yg menunggu YA. Ketik PESAN <kode> <jumlah>. Contoh: PESAN RT01 2"),
-    ("TERIMA", "Ketik TERIMA <kode pesanan>. Contoh: TERIMA AB3CD4"),
-    ("TOLAK ZZZZZZ habis", "Pesanan ZZZZZZ tidak ditemukan utk nomor Anda. Cek kode 6 huruf di SMS faktur. Contoh: STATUS AB3CD4"),
-    ("KIRIM", "Ketik KIRIM <kode pesanan>. Contoh: KIRIM AB3CD4"),
+    ("TERIMA", "TERIMA perintah penjual (terima pesanan), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN"),
+    ("TOLAK ZZZZZZ habis", "TOLAK perintah penjual (tolak pesanan), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN"),
+    ("KIRIM", "KIRIM perintah penjual (tandai pesanan dikirim), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN"),
 ]
 
 
