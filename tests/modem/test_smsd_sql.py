@@ -194,3 +194,4 @@ def test_crash_around_queueing_on_smsd_queues_once(seeded, smsd, line):
     queued = smsd.outbox() + smsd.sentitems()
     assert [r.CreatorID for r in queued] == [f"smsbot#{outbox[0].id}"]
     assert outbox[0].modem_ref == str(queued[0].ID)
+
