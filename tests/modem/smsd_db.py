@@ -7,7 +7,6 @@ import os
 import uuid
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, select, text, update
 
 from smsbot.modem.transport import smsd_schema as schema
@@ -17,12 +16,23 @@ SQL_FILES = (Path("/usr/share/doc/gammu-smsd/examples/pgsql.sql"),)
 
 def create(prefix: str = "smsd") -> tuple[str, callable]:
     """(url of a fresh smsd database, drop function); skips without PostgreSQL or the SQL."""
+    import pytest
+
     server = os.environ.get("SMSBOT_TEST_PG", "")
     if not server or server == "none":
         pytest.skip("no PostgreSQL test cluster (scripts/test starts one; SMSBOT_TEST_PG)")
-    sql_file = next((p for p in SQL_FILES if p.exists()), None)
-    if sql_file is None:
+    if sql_file() is None:
         pytest.skip("gammu-smsd's pgsql.sql is not installed (apt-get install gammu-smsd)")
+    return create_database(server, prefix)
+
+
+def sql_file() -> Path | None:
+    return next((p for p in SQL_FILES if p.exists()), None)
+
+
+def create_database(server: str, prefix: str = "smsd") -> tuple[str, callable]:
+    """A new database on the PostgreSQL `server` (a URL) with smsd's tables, from the SQL
+    file of the installed gammu-smsd; returns (its url, a function that drops it)."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -30,7 +40,7 @@ def create(prefix: str = "smsd") -> tuple[str, callable]:
     url = server.rsplit("/", 1)[0] + "/" + name
     engine = create_engine(url)
     # plpgsql is built in since PostgreSQL 9: the file's CREATE LANGUAGE would fail
-    ddl = sql_file.read_text().replace("CREATE LANGUAGE plpgsql;", "")
+    ddl = sql_file().read_text().replace("CREATE LANGUAGE plpgsql;", "")
     with engine.begin() as connection:
         connection.exec_driver_sql(ddl)
     engine.dispose()
