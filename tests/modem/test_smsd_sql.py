@@ -143,6 +143,23 @@ def test_what_smsd_did_comes_back_to_the_outbox_rows(seeded, smsd):
     assert {m.to[-2:]: m.delivery for m in rows(seeded)[1]}["03"] == "failed"
 
 
+def test_a_broadcast_waits_in_smsd_through_quiet_hours_and_yields_to_replies(seeded, smsd):
+    from datetime import time
+
+    with Session(seeded) as session:
+        promo = enqueue(session, Reply(BUYER, "Promo rendang", kind="broadcast"), utcnow())
+        reply = enqueue(session, Reply("+6281300000002", "Balasan"), utcnow())
+        session.commit()
+        promo_id, reply_id = promo.id, reply.id
+    transport = SmsdSqlTransport(smsd.url, seeded, quiet_hours=(time(21), time(7))).open()
+    transport.send(BUYER, "Promo rendang", reference=promo_id)
+    transport.send("+6281300000002", "Balasan", reference=reply_id)
+    transport.close()
+    queued = {r.CreatorID: (r.Priority, r.SendAfter, r.SendBefore) for r in smsd.outbox()}
+    assert queued == {f"smsbot#{promo_id}": (10, time(7), time(21)),
+                      f"smsbot#{reply_id}": (30, time(0), time(23, 59, 59))}
+
+
 def test_a_database_that_is_not_smsd_is_refused(seeded, db_url):
     with pytest.raises(TransportError, match="no gammu-smsd tables"):
         SmsdSqlTransport(db_url, seeded).open()
