@@ -212,3 +212,25 @@ def test_crash_around_queueing_on_smsd_queues_once(seeded, smsd, line):
     assert [r.CreatorID for r in queued] == [f"smsbot#{outbox[0].id}"]
     assert outbox[0].modem_ref == str(queued[0].ID)
 
+
+
+def test_run_takes_a_modem_or_an_smsd_database(engine, tmp_path):
+    from click.testing import CliRunner
+
+    from smsbot.cli import main
+
+    gammurc = tmp_path / "gammurc"
+    gammurc.write_text("[gammu]\n")
+    for args in ([], ["--modem", str(gammurc), "--smsd", "postgresql://x/y"]):
+        result = CliRunner().invoke(main, ["--db", str(engine.url), "run", *args])
+        assert result.exit_code == 2 and "give --modem GAMMURC" in result.output
+
+
+def test_run_on_a_database_without_smsd_tables_gives_up(engine, db_url):
+    from click.testing import CliRunner
+
+    from smsbot.cli import main
+
+    result = CliRunner().invoke(main, ["--db", db_url, "run", "--smsd", db_url, "--until-idle",
+                                       "--give-up-after", "1"])
+    assert result.exit_code == 1 and "no gammu-smsd tables" in result.output

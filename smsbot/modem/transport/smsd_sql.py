@@ -70,8 +70,8 @@ class SmsdSqlTransport:
                 self.version = schema.check_version(connection)
                 schema.cursor.create(connection, checkfirst=True)
                 self._cursor = self._load_cursor(connection)
-        except schema.SchemaMismatch as exc:
-            raise TransportError(f"gammu-smsd database: {exc}", permanent=True) from exc
+        except schema.SchemaMismatch as exc:  # retried with backoff, like a modem not there
+            raise TransportError(f"gammu-smsd database: {exc}", link=True) from exc
         except Exception as exc:
             raise TransportError(f"gammu-smsd database unreachable: {exc}", link=True) from exc
         self._load_watch()
