@@ -2,6 +2,7 @@
 """Pipeline throughput: smsbot's daemon against the classic gammu-smsd + RunOnReceive setup.
 
     scripts/bench_pipeline.py [--driver dummy|at] [--n N] [--repeat R] [--peer-n K|all]
+                              [--peer hook|smsd-sql [--smsd-pg URL]]
                               [--skip-peer] [--sim-capacity C] [--profile]
 
 Both sides get the same SMS (a tenth multipart) in the same kind of modem and answer them
@@ -28,6 +29,12 @@ database and in what the modem sent).
   gammu-smsd is installed with apt-get if missing; without it the peer is skipped.
   A process start per message costs the same every time, so `--peer-n` can time the peer on
   the first N of the same messages (the rate is per message; the report says so).
+- `--peer smsd-sql` (dummy driver): the classic production set-up instead, a fairer peer:
+  gammu-smsd with its PostgreSQL backend and a long-running brain polling its `inbox`
+  (`smsbot run --smsd`, README: behind an existing gammu-smsd), on a fresh database made
+  from the installed gammu-smsd's pgsql.sql on `--smsd-pg` (default $SMSBOT_TEST_PG, the
+  cluster scripts/test starts). CPU is gammu-smsd's plus the brain's; the PostgreSQL
+  server's is in neither side. --peer-n defaults to all the SMS.
 
 The message mix is data (MIX in scripts/bench_harness.py, which also holds the injection,
 the measuring and the checks both sides share; the peer's set-up is scripts/bench_smsd.py);
@@ -64,7 +71,7 @@ from bench_harness import (  # noqa: E402
     verify,
     wait_rusage,
 )
-from bench_smsd import run_peer  # noqa: E402
+from bench_smsd import run_peer, run_sql_peer  # noqa: E402
 
 from smsbot.modem.dummy import inbox_files, write_config  # noqa: E402
 from smsbot.modem.emulator.state import SENT_FILE  # noqa: E402
@@ -149,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="SMS for the peer: the first K of the same messages (default 200: "
                              "about a second each; at: 20), or 'all'")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--peer", choices=("hook", "smsd-sql"), default="hook",
+                        help="hook: gammu-smsd files backend + RunOnReceive (default); "
+                             "smsd-sql: gammu-smsd's PostgreSQL backend + smsbot run --smsd")
+    parser.add_argument("--smsd-pg", default=os.environ.get("SMSBOT_TEST_PG"),
+                        help="smsd-sql: a PostgreSQL server URL where a database may be created "
+                             "[$SMSBOT_TEST_PG]")
     parser.add_argument("--sim-capacity", type=int,
                         help="at: the emulator's SIM storage (default 30, plus 100 in the phone)")
     parser.add_argument("--profile", action="store_true",
@@ -166,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     n, repeat, peer_n = DEFAULTS[args.driver]
     args.n = args.n or n
     args.repeat = args.repeat or repeat
-    args.peer_n = args.peer_n or peer_n
+    args.peer_n = args.peer_n or ("all" if args.peer == "smsd-sql" else peer_n)
+    if args.peer == "smsd-sql" and args.driver != "dummy":
+        parser.error("--peer smsd-sql runs on the dummy driver")
 
     messages = build_messages(args.n)
     print(f"{args.n} SMS, {sum(1 for _s, t in messages if len(t) > 160)} multipart, "
@@ -187,8 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     peer = None
     if not args.skip_peer:
         k = args.n if args.peer_n == "all" else min(int(args.peer_n), args.n)
-        peer = run_peer(args.workdir, messages[:k], driver=args.driver,
-                        sim_capacity=args.sim_capacity)
+        if args.peer == "smsd-sql":
+            peer = run_sql_peer(args.workdir, messages[:k], args.smsd_pg)
+        else:
+            peer = run_peer(args.workdir, messages[:k], driver=args.driver,
+                            sim_capacity=args.sim_capacity)
         if peer:
             print(peer.line() + ("" if k == args.n else f"  (first {k} of the same {args.n} SMS)"))
             results.append(peer)

@@ -1,7 +1,8 @@
 """The peer of scripts/bench_pipeline.py: Debian's gammu-smsd (files backend) with a
 RunOnReceive hook (scripts/bench_peer_hook.py) started once per SMS, the classic
 Indonesian SMS-gateway set-up, measured and checked like ours: on Gammu's dummy driver, or
-on its AT driver talking to the modem emulator (gammu-smsd takes `connection = proxyat`)."""
+on its AT driver talking to the modem emulator (gammu-smsd takes `connection = proxyat`).
+`run_sql_peer`: gammu-smsd's SQL backend with a long-running brain polling its inbox."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from bench_harness import (  # noqa: E402
     emulator_modem,
     inject,
     seed,
+    smsbot_cmd,
     verify,
     wait_rusage,
 )
@@ -150,3 +152,125 @@ def _peer_done(base: Path, db_path: Path, n: int, driver: str) -> bool:
         return False
     sent = sum(1 for _ in (base / "sent").iterdir()) + sum(1 for _ in (base / "error").iterdir())
     return processed >= n and sent >= queued
+
+
+# -- the SQL peer: gammu-smsd's SQL backend and a long-running brain polling its inbox --------
+SQL_SMSDRC = """[gammu]
+{phone}logformat = textall
+
+[smsd]
+service = sql
+driver = native_pgsql
+host = {host}
+user = {user}
+password = {password}
+database = {database}
+logfile = {base}/smsd.log
+debuglevel = 4
+checksecurity = 0
+checkbattery = 0
+checksignal = 0
+checknetwork = 0
+statusfrequency = 0
+loopsleep = 0
+commtimeout = 0
+receivefrequency = 0
+"""
+
+
+def run_sql_peer(workdir: Path, messages: list[tuple[str, str]], server: str | None,
+                 timeout: float = 3600, install: bool = True) -> Result | None:
+    """Debian's gammu-smsd with its PostgreSQL backend on the dummy phone, and the brain
+    polling smsd's `inbox` as a long-running process: `smsbot run --smsd` (the same answers
+    as ours). Measured like ours: start to the last message smsd sent, CPU of both processes
+    (gammu-smsd + the brain; the PostgreSQL server's own CPU is in neither side)."""
+    from sqlalchemy.engine import make_url
+
+    from smsbot.modem.transport.smsd_sql import SmsdSqlTransport
+    from smsbot.store.engine import make_engine
+    from tests.modem import smsd_db
+
+    smsd = ensure_gammu_smsd(install)
+    if smsd is None or not server or server == "none" or smsd_db.sql_file() is None:
+        print("SQL peer skipped: needs gammu-smsd (with its pgsql.sql) and a PostgreSQL server "
+              "(--smsd-pg URL, or scripts/test's $SMSBOT_TEST_PG)", file=sys.stderr)
+        return None
+    base = workdir / "peer-sql"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    db_path = base / "smsbot.db"
+    seed(db_path)
+    url, drop = smsd_db.create_database(server, "bench_smsd")
+    try:
+        store = make_engine(f"sqlite:///{db_path}")
+        SmsdSqlTransport(url, store).open().close()  # the cursor, before smsd's first row
+        store.dispose()
+        inject(base, messages)
+        parts = make_url(url)
+        config = base / "smsdrc"
+        config.write_text(SQL_SMSDRC.format(
+            phone=DUMMY_PHONE.format(modem=(base / "modem").resolve()), base=base.resolve(),
+            host=f"{parts.host}:{parts.port or 5432}", user=parts.username or "postgres",
+            password=parts.password or "", database=parts.database))
+        result = Result("peer-sql", len(messages))
+        started = time.perf_counter()
+        gateway = subprocess.Popen([smsd, "-c", str(config)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        brain = subprocess.Popen([*smsbot_cmd(), "--db", str(db_path), "run", "--smsd", url,
+                                  "--poll", "0.05", "--no-scheduler"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done_at = None
+        while time.perf_counter() - started < timeout:
+            if gateway.poll() is not None or brain.poll() is not None:
+                result.problems.append("gammu-smsd or the brain exited early; see "
+                                       f"{base}/smsd.log")
+                break
+            if _sql_peer_done(base, db_path, url, len(messages)):
+                done_at = time.perf_counter()
+                break
+            time.sleep(0.1)
+        else:
+            result.problems.append(f"timed out after {timeout:.0f} s")
+        cpu, rss = 0.0, 0.0
+        for proc in (gateway, brain):
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+                usage = wait_rusage(proc)
+                cpu += usage.ru_utime + usage.ru_stime
+                rss = max(rss, usage.ru_maxrss / 1024)
+        result.process_wall = time.perf_counter() - started
+        result.wall = (done_at or time.perf_counter()) - started
+        result.cpu, result.peak_rss_mb = cpu, rss
+        verify(result, db_path, base / "smsd.log", messages)
+        if inbox_files(base):
+            result.problems.append(f"{len(inbox_files(base))} SMS left on the modem")
+        return result
+    finally:
+        drop()
+
+
+def _sql_peer_done(base: Path, db_path: Path, url: str, n: int) -> bool:
+    """Every SMS answered in the brain's store, and smsd has moved every reply to sentitems."""
+    from sqlalchemy import create_engine
+
+    if inbox_files(base):
+        return False
+    try:
+        with sqlite3.connect(db_path, timeout=1) as con:
+            processed = con.execute(
+                "SELECT count(*) FROM inboundmessage WHERE status='processed'").fetchone()[0]
+            queued = con.execute("SELECT count(*) FROM outboxmessage").fetchone()[0]
+            handed = con.execute(
+                "SELECT count(*) FROM outboxmessage WHERE status='sent'").fetchone()[0]
+    except sqlite3.Error:
+        return False
+    if processed < n or handed < queued:
+        return False
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            waiting = c.exec_driver_sql("SELECT count(*) FROM outbox").scalar()
+            sent = c.exec_driver_sql('SELECT count(DISTINCT "ID") FROM sentitems').scalar()
+    finally:
+        engine.dispose()
+    return waiting == 0 and sent >= queued

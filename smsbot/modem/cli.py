@@ -15,10 +15,16 @@ from smsbot.modem.emulator.cli import emulate
 
 
 @click.command("run")
-@click.option("--modem", "gammurcs", required=True, multiple=True,
+@click.option("--modem", "gammurcs", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Gammu config file (see modem_config/). Repeat for a modem pool: one thread "
                    "per modem; each modem is named after its file (names must be distinct).")
+@click.option("--smsd", "smsd_url", default=None, metavar="DB_URL",
+              help="Instead of a modem: a running gammu-smsd's SQL database (SQLAlchemy URL, "
+                   "e.g. postgresql+psycopg://smsd@localhost/smsd or mysql+pymysql://...): "
+                   "read its inbox, write its outbox (README: behind an existing gammu-smsd).")
+@click.option("--smsd-phone", default="", metavar="ID",
+              help="gammu-smsd's PhoneID: only its inbox rows, and only it sends the replies.")
 @click.option("--section", default=0, show_default=True, help="Section of the gammurc to use.")
 @click.option("--until-idle", is_flag=True,
               help="Exit once the modem inbox is empty and the outbox is drained.")
@@ -44,9 +50,10 @@ from smsbot.modem.emulator.cli import emulate
               help="Watchdog: a modem call still unanswered after this long is aborted and the "
                    "modem reopened (a hung USB stick); a send gets 3x as long. 0: off.")
 @click.pass_obj
-def run(obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: float,
-        quiet_hours: str | None, send_rate: int | None, promos_per_day: int | None,
-        no_scheduler: bool, give_up: int, delivery_reports: bool, modem_timeout: float) -> None:
+def run(obj, gammurcs: tuple[str, ...], smsd_url: str | None, smsd_phone: str, section: int,
+        until_idle: bool, poll: float, quiet_hours: str | None, send_rate: int | None,
+        promos_per_day: int | None, no_scheduler: bool, give_up: int, delivery_reports: bool,
+        modem_timeout: float) -> None:
     """The daemon: answer SMS on one or more modems until stopped (SIGTERM/SIGINT finish
     the message in hand, then exit 0). A modem that cannot be opened, or fails later, is
     reopened with backoff (1 s, 2 s ... 60 s); the daemon does not exit on its own. Several
@@ -63,9 +70,18 @@ def run(obj, gammurcs: tuple[str, ...], section: int, until_idle: bool, poll: fl
         raise click.UsageError(str(exc))
     if not logging.getLogger().isEnabledFor(logging.INFO) and not until_idle:
         logging.getLogger().setLevel(logging.INFO)
-    transports = [GammuTransport(gammurc, section=section, delivery_reports=delivery_reports,
-                                 call_timeout=modem_timeout or None)
-                  for gammurc in gammurcs]
+    if bool(gammurcs) == bool(smsd_url):
+        raise click.UsageError("give --modem GAMMURC (one or more) or --smsd DB_URL")
+    if smsd_url:
+        from smsbot.modem.transport.smsd_sql import SmsdSqlTransport
+
+        transports = [SmsdSqlTransport(smsd_url, obj.engine, phone=smsd_phone,
+                                       delivery_reports=delivery_reports,
+                                       quiet_hours=settings.quiet_hours)]
+    else:
+        transports = [GammuTransport(gammurc, section=section, delivery_reports=delivery_reports,
+                                     call_timeout=modem_timeout or None)
+                      for gammurc in gammurcs]
     try:
         pool = Pool(obj.engine, transports, poll_interval=poll, settings=settings,
                     max_connect_failures=give_up)

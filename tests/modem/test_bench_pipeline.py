@@ -88,6 +88,24 @@ def test_smoke_peer_on_the_at_driver_answers_every_sms_exactly_once(tmp_path):
     assert result.answered == 3 and result.sent >= 3
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("gammu-smsd") is None, reason="gammu-smsd not installed "
+                    "(apt-get install gammu-smsd); the peer part of the benchmark is skipped")
+def test_smoke_sql_peer_answers_every_sms_exactly_once(tmp_path):
+    """`--peer smsd-sql`: gammu-smsd's PostgreSQL backend and `smsbot run --smsd` polling it;
+    three SMS, the first multipart."""
+    import os
+
+    server = os.environ.get("SMSBOT_TEST_PG", "")
+    if not server or server == "none":
+        pytest.skip("no PostgreSQL test cluster (scripts/test starts one; SMSBOT_TEST_PG)")
+    bench = _bench()
+    messages = bench.build_messages(3)
+    result = bench.run_sql_peer(tmp_path, messages, server, timeout=300, install=False)
+    assert result.problems == []
+    assert result.answered == 3 and result.sent >= 3
+
+
 def _store(engine, texts):
     sms = [IncomingSMS(sender, text, sent_at=NOW - timedelta(seconds=i))
            for i, (sender, text) in enumerate(texts)]
