@@ -26,6 +26,7 @@ def _listed(section: str) -> frozenset[str]:
     return frozenset(w.lower() for w in data.get(section, {}).get("words", []))
 
 
+@lru_cache(maxsize=1)
 def generic_words() -> frozenset[str]:
     """What a shop is or sells, and how its owner is called: every word that is no name."""
     return _listed("generic") | _listed("honorific")
@@ -62,16 +63,21 @@ class _Names:
         generic = generic_words()
         self.words = [words(name) for name in names]
         self.distinctive = [[w for w in ws if w not in generic] for ws in self.words]
-        self.by_name_word = _posts(self.distinctive)
-        self.by_any_word = _posts(self.words)
+        self.by_name_word = _Posts.of(self.distinctive)
+        self.by_any_word = _Posts.of(self.words)
 
 
-def _posts(names: list[list[str]]) -> dict[str, list[int]]:
-    posts: dict[str, list[int]] = {}
-    for shop, ws in enumerate(names):
-        for w in set(ws):
-            posts.setdefault(w, []).append(shop)
-    return posts
+class _Posts(NamedTuple):
+    shops: dict[str, list[int]]  # word -> shop positions
+    vocabulary: list[str]  # the same words, for rapidfuzz
+
+    @classmethod
+    def of(cls, names: list[list[str]]) -> "_Posts":
+        shops: dict[str, list[int]] = {}
+        for shop, ws in enumerate(names):
+            for w in set(ws):
+                shops.setdefault(w, []).append(shop)
+        return cls(shops, list(shops))
 
 
 _CACHE: "weakref.WeakKeyDictionary[object, _Names]" = weakref.WeakKeyDictionary()
@@ -98,11 +104,11 @@ def find(index, text: str) -> list[Match]:
     wanted = wanted or typed
     found: set[int] | None = None
     for word in wanted:
-        shops = set(posts.get(word, ()))
+        shops = set(posts.shops.get(word, ()))
         if len(word) >= 4:
-            for similar, _score, _i in process.extract(word, list(posts), scorer=fuzz.ratio,
+            for similar, _score, _i in process.extract(word, posts.vocabulary, scorer=fuzz.ratio,
                                                        score_cutoff=FUZZY_MIN, limit=None):
-                shops.update(posts[similar])
+                shops.update(posts.shops[similar])
         found = shops if found is None else found & shops
         if not found:
             return []
