@@ -9,9 +9,11 @@ that finds nothing is recorded for `smsbot report searches` (smsbot.search.misse
 
 from __future__ import annotations
 
+import numpy as np
+
 from smsbot.catalog.prices import short_price
-from smsbot.search import misses
-from smsbot.search.results import Row, decorate, find
+from smsbot.search import index as search_index, misses
+from smsbot.search.results import MAX_LIST, Row, decorate, find
 from smsbot.search.words import fold_words, table
 from smsbot.sms import conversation as state
 from smsbot.sms.command import Command
@@ -22,7 +24,30 @@ SMS_LIMIT = 160
 
 
 def handle(ctx: Context, cmd: Command) -> None:
-    search_reply(ctx, cmd.rest)
+    if not shop_products(ctx, cmd.rest):
+        search_reply(ctx, cmd.rest)
+
+
+def shop_products(ctx: Context, text: str) -> bool:
+    """CARI <shop code> (from LOKASI or INFO): that shop's products, in stock and cheaper
+    first, as a list LAGI and PESAN n work on. False when `text` is no shop code."""
+    word = text.strip().upper()
+    if not word or " " in word:
+        return False
+    index = search_index.load(ctx.session)
+    shop = next((s for s, code in enumerate(index.shop_codes) if code.upper() == word), None)
+    if shop is None or word in index.by_code:
+        return False
+    rows = [Row(h.code, h.name, h.price, h.stock > 0, index.shop_names[shop], index.shop_ids[shop])
+            for h in map(index.hit, np.flatnonzero(index.shop == shop).tolist()[:MAX_LIST])]
+    if not rows:
+        return False
+    page, shown = render_page(ctx, rows[:PAGE], start=1, more=len(rows) > PAGE)
+    state.put(ctx.session, ctx.sender, "last_list",
+              {"codes": [r.code for r in rows], "offset": shown,
+               "query": index.shop_names[shop][:40]}, ctx.now)
+    ctx.reply(page)
+    return True
 
 
 def search_reply(ctx: Context, text: str, index=None) -> None:
