@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from smsbot.contacts.directory import find, language_of
 from smsbot.messages.gsm7 import fits, is_gsm7
-from smsbot.sms import grammar as grammar_module
+from smsbot.messages.limits import Limits
+from smsbot.sms import grammar as grammar_module, wiring
+from smsbot.testing import Conversation
 
 TOURIST = "+6591234567"  # Singapore
 MALAYSIAN = "+60123456789"
@@ -195,3 +197,21 @@ def test_language_words_are_one_language_each():
     both = set(data["words"]["en"]) & set(data["words"]["id"])
     assert both == set()
     assert all(re.fullmatch(r"[a-z']+", word) for words in data["words"].values() for word in words)
+
+
+def test_the_too_many_notice_and_the_error_reply_follow_the_language(reader, reader_engine,
+                                                                      monkeypatch):
+    visitor = "+6591234502"
+    limited = Conversation(reader_engine, limits=Limits(per_window=1))
+    assert limited.replies(visitor, "hi") == [HELP_EN]
+    assert limited.replies(visitor, "CARI rendang") == [
+        "Too many messages from your number. We stop replying for a while; your messages are "
+        "kept. Try again later."]
+
+    def explode(ctx, cmd):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setitem(wiring.HANDLERS, "cari", explode)
+    assert reader.replies("+6591234503", "hi") == [HELP_EN]
+    assert reader.replies("+6591234503", "CARI rendang") == [
+        "Sorry, something went wrong. Your message is saved; try again shortly or send HELP."]
