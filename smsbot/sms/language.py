@@ -66,10 +66,11 @@ def counts(text: str, rules_: Rules) -> dict[str, int]:
 
 def follow(contact: Contact, command: Command, grammar: Grammar, new: bool) -> None:
     """Set `contact.language` for this message. A new contact starts in its number's
-    language; then a message whose words are all of one language (keywords in Indonesian
-    and food names count for none) decides: one such word while the language came only from
-    the number, two once they wrote in a language before. An explicit choice is final, and a
-    seller's or admin's command text (a broadcast, a reply to a complaint) is for others."""
+    language; then an SMS whose language words are all of one language (keywords in
+    Indonesian and food names count for none) decides: one such word in their first SMS, two
+    later (`CARI rendang please` leaves a buyer who sent `CARI sanjai` yesterday Indonesian).
+    An explicit choice is final, and a seller's or admin's command text (a broadcast, a reply
+    to a complaint) is for others."""
     rules_ = rules(grammar)
     if new and not contact.language_source:
         contact.language = of_number(contact.phone, rules_)
@@ -80,7 +81,7 @@ def follow(contact: Contact, command: Command, grammar: Grammar, new: bool) -> N
     if len(found) != 1:
         return  # no language words, or words of both: nothing to decide
     (lang, n), = found.items()
-    needed = 1 if contact.language_source == NUMBER or lang == contact.language else 2
+    needed = 1 if new or lang == contact.language else 2
     if n >= needed:
         contact.language = lang
         contact.language_source = TEXT

@@ -75,15 +75,19 @@ def test_a_malaysian_starts_in_indonesian_and_english_switches(reader):
         {MALAYSIAN} > BANTUAN
         {MALAYSIAN} < {HELP_ID}
         {MALAYSIAN} > hi
+        {MALAYSIAN} < {HELP_ID}
+        {MALAYSIAN} > hello, what is this?
         {MALAYSIAN} < {HELP_EN}
+        +60198765432 > hi
+        +60198765432 < {HELP_EN}
     """)
 
 
 def test_one_english_word_does_not_flip_an_indonesian_buyer(reader, reader_engine):
     buyer = "081300000071"
     reader.check(f"""
-        {buyer} > halo kak, ada rendang?
-        {buyer} <~ Ketik
+        {buyer} > CARI sanjai
+        {buyer} <~ 1)
         {buyer} > hi
         {buyer} < {HELP_ID}
         {buyer} > CARI rendang telur please
