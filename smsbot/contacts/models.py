@@ -20,6 +20,9 @@ class Contact(SQLModel, table=True):
     name: str = ""
     role: str = "buyer"  # buyer | seller | admin
     language: str = "id"
+    # how `language` was set: "" (the default), "number" (the country code of a new contact),
+    # "text" (what they wrote), "chosen" (ENGLISH / BAHASA: never changed by detection)
+    language_source: str = ""
     promo_opt_in: bool = False
     pin_hash: str = ""
     kelurahan: str = ""

@@ -159,7 +159,8 @@ def process(engine: Engine, inbound_id: int, now: datetime, grammar: Grammar,
             if not _claim(session, [inbound_id]):
                 return 0
             row = session.get(InboundMessage, inbound_id)
-            replies = core.error_reply(row.sender, grammar)
+            replies = core.error_reply(row.sender, grammar,
+                                       contacts.language_of(session, row.sender_e164 or ""))
             note = f"error: {type(exc).__name__}: {exc}"[:500]
         _finish(session, row, replies, now, note)
         session.commit()
@@ -189,7 +190,8 @@ def _answer(session: Session, row: InboundMessage, now: datetime, grammar: Gramm
             security.record(session, phone, "rate_limited", f"inbound {row.id}: {verdict}", now)
             if verdict == "silent":
                 return [], "limited: not answered"
-            return [Reply(phone, grammar.render("limits.too_many"))], "limited: notice sent"
+            lang = existing.language if existing else "id"
+            return [Reply(phone, grammar.render("limits.too_many", lang))], "limited: notice sent"
     replies = core.handle_message(row.sender, row.text, now, session, grammar)
     if limits.loop_window:  # the loop guard compares the texts that would be queued
         mine = [page for r in replies if r.to == phone for page in outbox.pages_of(r.text)]

@@ -6,8 +6,12 @@ burning the modem's credit.
   then silence until the window has passed. Their SMS are still stored (status
   `processed`, note `limited`), so nothing is lost for the admin.
 - **Loop guard**: the same text from the same sender within `loop_window` (10 minutes)
-  whose answer would be the same as last time is not answered again, and whatever its
-  handler changed is rolled back. A text whose answer moves on (`LAGI` paging) is answered.
+  whose answer would be the same is answered `loop_answers` times (2: a person who re-sends
+  because our reply was late, the commonest SMS habit, gets it again); from the third such
+  SMS on it is not answered, and whatever its handler changed is rolled back. An
+  auto-responder that repeats one text or echoes our reply thus gets two answers, then
+  silence (RapidPro calls 20 identical SMS in 5 minutes a loop; SMS here cost the shop's
+  credit, so we stop sooner). A text whose answer moves on (`LAGI` paging) is answered.
 
 All state is in the database (outbox rows and `smsbot.sms.conversation`); no sleeps, so the simulated
 clock drives it in tests. Configure with `SMSBOT_REPLY_LIMITS` (`10/10m,60/24h`, or `off`)
@@ -40,6 +44,7 @@ class Limits:
     per_day: int = 60
     day: timedelta = timedelta(hours=24)
     loop_window: timedelta = timedelta(minutes=10)
+    loop_answers: int = 2  # the same text with the same answer is answered this often per window
     exempt_roles: tuple[str, ...] = ()
 
     @classmethod
@@ -105,8 +110,11 @@ def same_text(a: str, b: str) -> bool:
 
 def repeat_of(session: Session, row: InboundMessage, texts: list[str], now: datetime,
               limits: Limits) -> int | None:
-    """The id of an earlier SMS with the same text from the same sender, within the loop
-    window, that got exactly these answer texts; None when this one must be answered."""
+    """The id of the latest earlier SMS with the same text from the same sender, within the
+    loop window, that got exactly these answer texts, when `limits.loop_answers` such SMS were
+    already answered; None when this one must be answered. A person who re-sends because our
+    reply was late gets it again; an auto-responder sending one text, or echoing our reply,
+    is cut off from its (loop_answers + 1)th identical SMS."""
     if not limits.loop_window or not row.sender_e164:
         return None
     earlier = session.exec(
@@ -116,6 +124,7 @@ def repeat_of(session: Session, row: InboundMessage, texts: list[str], now: date
                InboundMessage.received_at >= to_db(now - limits.loop_window))
         .order_by(col(InboundMessage.id).desc()).limit(50)
     ).all()
+    repeats: list[int] = []
     for other in earlier:
         if not same_text(other.text, row.text):
             continue
@@ -125,6 +134,10 @@ def repeat_of(session: Session, row: InboundMessage, texts: list[str], now: date
             .order_by(OutboxMessage.id)
         ).all()
         if not answered:
-            continue  # itself silenced: compare with the last one that was answered
-        return other.id if list(answered) == texts else None
+            continue  # itself silenced: compare with the ones that were answered
+        if list(answered) != texts:
+            break  # the answer moved on since (LAGI paging, a changed stock): not a loop
+        repeats.append(other.id)
+        if len(repeats) >= limits.loop_answers:
+            return repeats[0]
     return None

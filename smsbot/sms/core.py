@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from smsbot.contacts import directory as contacts
 from smsbot.contacts.phones import normalize
-from smsbot.sms import grammar as grammar_module, wiring
+from smsbot.sms import grammar as grammar_module, language, wiring
 from smsbot.sms.command import parse
 from smsbot.sms.context import Context, Reply
 from smsbot.sms.grammar import Grammar
@@ -26,8 +26,10 @@ def handle_message(sender: str, text: str, now: datetime, session: Session,
     if phone is None:
         return []
     grammar = grammar or grammar_module.load()
+    new = contacts.find(session, phone) is None
     contact = contacts.get_or_create(session, phone, now)
     command = parse(text, grammar)
+    language.follow(contact, command, grammar, new)  # before the handler: its replies follow
     if command.keyword:
         handler = wiring.HANDLERS[command.keyword.handler]
         namespace = command.keyword.handler

@@ -20,6 +20,7 @@ class Keyword:
     order: int
     menu: dict[str, str]
     usage: dict[str, str]
+    role: str = "buyer"  # whose menu lists it: buyer (BANTUAN), seller (BANTUAN PENJUAL), admin
 
 
 @dataclass
@@ -46,11 +47,14 @@ class Grammar:
             values["menu"] = self.menu(lang)
         return template.format_map(_Values(values))
 
-    def menu(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        """The short keyword list of the help SMS. A keyword without [menu], or whose menu
-        entry is empty (YA, seller and admin commands), is not listed; BANTUAN <it> works."""
-        ordered = sorted((k for k in self.keywords.values() if k.menu), key=lambda k: (k.order, k.name))
-        entries = (k.menu.get(lang) or k.menu.get(DEFAULT_LANGUAGE, "") for k in ordered)
+    def menu(self, lang: str = DEFAULT_LANGUAGE, role: str = "buyer") -> str:
+        """The short keyword list of a help SMS: the keywords of `role`, by `order`. A buyer
+        keyword without a [menu] entry (YA, AMBIL, DAFTAR) is not listed; a seller or admin
+        keyword is listed by its entry, else its name. BANTUAN <it> works for every one."""
+        mine = sorted((k for k in self.keywords.values() if k.role == role),
+                      key=lambda k: (k.order, k.name))
+        entries = (k.menu.get(lang) or k.menu.get(DEFAULT_LANGUAGE) or
+                   ("" if role == "buyer" else k.name) for k in mine)
         return ", ".join(entry for entry in entries if entry)
 
     def usage(self, keyword: Keyword, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -80,6 +84,7 @@ def load(root: Path | None = None) -> Grammar:
             order=int(spec.get("order", 50)),
             menu=dict(spec.get("menu", {})),
             usage=dict(spec.get("usage", {})),
+            role=spec.get("role", "buyer"),
         )
         if name in grammar.keywords:
             raise ValueError(f"{path}: keyword {name} is defined twice")

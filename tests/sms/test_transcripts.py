@@ -4,8 +4,8 @@ import pytest
 
 pytestmark = pytest.mark.backends
 
-HELP = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LAGI, LOKASI <tempat>, PESAN <kode> <jml>, INFO, STATUS, "
-        "SELESAI, KELUHAN, BALAS, NILAI, BANTUAN. Cth: CARI rendang")
+HELP = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LOKASI <tempat>, PESAN <kode> <jml>, STATUS, "
+        "KELUHAN, NILAI, ENGLISH, BANTUAN. Penjual: BANTUAN PENJUAL")
 
 
 def test_bantuan_and_keyword_help(conversation):
