@@ -11,7 +11,7 @@ from smsbot.testing import Conversation
 
 RENDANG = ("1)RU02 Rendang Ubi 250g 11rb Uni Yet 2)RJ02 Rendang Jagung 250g 11.500 Uda Rajo "
            "3)RJ01 Rendang Jagung 250g 12rb Talua Mak Etek")
-HELP_EN = ("Payakumbuh UMKM SMS. Send: CARI <food>, LOKASI <place>, PESAN <code> <qty>, STATUS, "
+HELP_EN = ("Payakumbuh UMKM SMS. Send: CARI <food>, LOKASI <place>, PESAN <code> <qty>, INFO <shop>, STATUS, "
            "KELUHAN, NILAI, BAHASA, HELP. Sellers: HELP SELLER")
 
 

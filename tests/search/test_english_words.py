@@ -84,11 +84,11 @@ def test_english_words_for_food_nobody_sells_are_not_ignored(conversation):
     unknown word, dropped. Now it is ayam, which nobody sells."""
     conversation.check(f"""
         {TOURIST} > chicken rendang
-        {TOURIST} < Maaf, ayam rendang tidak ditemukan. Mungkin maksud Anda: rendang? Contoh: CARI rendang
+        {TOURIST} < Sorry, no ayam rendang found. Did you mean: rendang? Example: CARI rendang
         {TOURIST} > cari rendang ayam
-        {TOURIST} < Maaf, rendang ayam tidak ditemukan. Mungkin maksud Anda: rendang? Contoh: CARI rendang
+        {TOURIST} < Sorry, no rendang ayam found. Did you mean: rendang? Example: CARI rendang
         {TOURIST} > search spicy rendang
-        {TOURIST} < Maaf, pedas/balado rendang tidak ditemukan. Mungkin maksud Anda: pedas, balado, rendang? Contoh: CARI pedas
+        {TOURIST} < Sorry, no pedas/balado rendang found. Did you mean: pedas, balado, rendang? Example: CARI pedas
         {TOURIST} > find peanut brittle
-        {TOURIST} <~ Maaf, kipang kacang/kipang tidak ditemukan.
+        {TOURIST} <~ Sorry, no kipang kacang/kipang found.
     """)

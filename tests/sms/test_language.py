@@ -20,9 +20,9 @@ BUYER = "081300000001"  # a Payakumbuh buyer
 NEW_BUYER = "081300000077"  # a number we have never seen (a visitor's local SIM, or a local)
 # The transcripts share one seeded database per module (`reader`): each test has its own numbers.
 
-HELP_EN = ("Payakumbuh UMKM SMS. Send: CARI <food>, LOKASI <place>, PESAN <code> <qty>, STATUS, "
+HELP_EN = ("Payakumbuh UMKM SMS. Send: CARI <food>, LOKASI <place>, PESAN <code> <qty>, INFO <shop>, STATUS, "
            "KELUHAN, NILAI, BAHASA, HELP. Sellers: HELP SELLER")
-HELP_ID = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LOKASI <tempat>, PESAN <kode> <jml>, STATUS, "
+HELP_ID = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LOKASI <tempat>, PESAN <kode> <jml>, INFO <toko>, STATUS, "
            "KELUHAN, NILAI, ENGLISH, BANTUAN. Penjual: BANTUAN PENJUAL")
 TO_EN = ("Our replies are now in English. Untuk bahasa Indonesia, ketik BAHASA. "
          "Send HELP for the commands.")

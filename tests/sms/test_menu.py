@@ -6,13 +6,13 @@ import pytest
 from smsbot.messages.gsm7 import fits, is_gsm7
 from smsbot.sms import grammar as grammar_module
 
-HELP_ID = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LOKASI <tempat>, PESAN <kode> <jml>, STATUS, "
+HELP_ID = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LOKASI <tempat>, PESAN <kode> <jml>, INFO <toko>, STATUS, "
            "KELUHAN, NILAI, ENGLISH, BANTUAN. Penjual: BANTUAN PENJUAL")
-HELP_EN = ("Payakumbuh UMKM SMS. Send: CARI <food>, LOKASI <place>, PESAN <code> <qty>, STATUS, "
+HELP_EN = ("Payakumbuh UMKM SMS. Send: CARI <food>, LOKASI <place>, PESAN <code> <qty>, INFO <shop>, STATUS, "
            "KELUHAN, NILAI, BAHASA, HELP. Sellers: HELP SELLER")
-SELLER_ID = ("Perintah penjual: TERIMA, TOLAK, BALAS, KIRIM, STOK, HARGA, PROMO. "
+SELLER_ID = ("Perintah penjual: TERIMA, TOLAK, BALAS, KIRIM, STOK, HARGA, TAMBAH, HAPUS, PROMO. "
              "Penjelasan: BANTUAN <perintah>, mis. BANTUAN STOK")
-SELLER_EN = ("Seller commands: TERIMA, TOLAK, BALAS, KIRIM, STOK, HARGA, PROMO. "
+SELLER_EN = ("Seller commands: TERIMA, TOLAK, BALAS, KIRIM, STOK, HARGA, TAMBAH, HAPUS, PROMO. "
              "Details: HELP <command>, e.g. HELP STOK")
 SHOP = "081266104512"  # a seeded shop
 TOURIST = "+61412345678"  # Australia

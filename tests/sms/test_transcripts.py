@@ -4,7 +4,7 @@ import pytest
 
 pytestmark = pytest.mark.backends
 
-HELP = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LOKASI <tempat>, PESAN <kode> <jml>, STATUS, "
+HELP = ("Payakumbuh UMKM SMS. Ketik: CARI <makanan>, LOKASI <tempat>, PESAN <kode> <jml>, INFO <toko>, STATUS, "
         "KELUHAN, NILAI, ENGLISH, BANTUAN. Penjual: BANTUAN PENJUAL")
 
 
