@@ -14,6 +14,7 @@ tables: the caches and the catalog version hear of it as they would of a flush.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TypeVar
 
 from sqlalchemy import bindparam, insert, update
@@ -100,17 +101,45 @@ def update_many(session, table, rows: list[dict], batch: int = 5000, progress=No
 
 def _executemany(connection, table, sql, keys, rows, batch, progress) -> None:
     """The driver's executemany, each value through its column type (a datetime is stored
-    the way SQLAlchemy stores it)."""
-    processors = [(i, proc) for i, key in enumerate(keys)
+    the way SQLAlchemy stores it), with a page cache big enough for a city's index pages
+    (the default 2 MB made random code_keys a page read each)."""
+    processors = [(i, _memoized(proc)) for i, key in enumerate(keys)
                   if (proc := table.c[key].type.bind_processor(connection.dialect))]
-    for start in range(0, len(rows), batch):
-        chunk = [[row[key] for key in keys] for row in rows[start:start + batch]]
-        for values in chunk:
-            for i, proc in processors:
-                values[i] = proc(values[i])
-        connection.exec_driver_sql(sql, list(map(tuple, chunk)))
-        if progress:
-            progress(len(chunk))
+    values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql("PRAGMA cache_size = -65536")
+    try:
+        for start in range(0, len(rows), batch):
+            chunk = list(map(values, rows[start:start + batch]))
+            if processors:
+                chunk = [_processed(row, processors) for row in chunk]
+            connection.exec_driver_sql(sql, chunk)
+            if progress:
+                progress(len(chunk))
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+def _memoized(proc):
+    """A column processor that converts each distinct value once: an import's booleans and
+    its one timestamp are the same for every row."""
+    seen: dict = {}
+
+    def process(value):
+        try:
+            return seen[value]
+        except KeyError:
+            result = seen[value] = proc(value)
+            return result
+
+    return process
+
+
+def _processed(row: tuple, processors) -> tuple:
+    row = list(row)
+    for i, proc in processors:
+        row[i] = proc(row[i])
+    return tuple(row)
 
 
 def _copy(connection, table_name, keys, rows, progress) -> None:
