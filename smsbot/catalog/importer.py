@@ -234,7 +234,8 @@ def _sellers(session: Session, names: dict[str, str], now: datetime) -> None:
     for start in range(0, len(phones), 500):
         chunk = phones[start:start + 500]
         query = select(table.c.phone, table.c.id, table.c.role).where(table.c.phone.in_(chunk))
-        known.update((phone, (id_, role)) for phone, id_, role in session.connection().execute(query))
+        found = session.connection().execute(query)
+        known.update((phone, (id_, role)) for phone, id_, role in found)
     seller = ROLES.index("seller")
     base = {**_defaults(Contact), "created_at": to_db(now)}
     insert_many(session, table, [{**base, "phone": phone, "name": name, "role": "seller"}
@@ -257,7 +258,8 @@ class _ProductCheck:
         problems = _code_and_name(row)
         shop_id = self.shops.get(row["shop_code"].upper())
         if shop_id is None:
-            problems.append(f"shop_code {row['shop_code']!r} is not a known shop (import shops first)")
+            problems.append(f"shop_code {row['shop_code']!r} is not a known shop "
+                            "(import shops first)")
         price = _int(row["price_idr"], "price_idr", problems, minimum=1)
         stock = _int(row["stock"], "stock", problems) if row["stock"] else 0
         if not problems:

@@ -146,7 +146,8 @@ def _copy(connection, table_name, keys, rows, progress) -> None:
     """psycopg's COPY FROM STDIN, in this session's transaction."""
     quote = connection.dialect.identifier_preparer.quote
     cursor = connection.connection.dbapi_connection.cursor()
-    with cursor.copy(f"COPY {quote(table_name)} ({', '.join(map(quote, keys))}) FROM STDIN") as copy:
+    columns = ", ".join(map(quote, keys))
+    with cursor.copy(f"COPY {quote(table_name)} ({columns}) FROM STDIN") as copy:
         for n, row in enumerate(rows, start=1):
             copy.write_row([row[key] for key in keys])
             if progress and n % 5000 == 0:
