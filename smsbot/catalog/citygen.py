@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from smsbot.catalog.importer import PRODUCT_COLUMNS, SHOP_COLUMNS, import_file
+from smsbot.clock import utcnow
 from smsbot.search import places as gazetteer
 
 # (code prefix, category, product name, unit, typical price in rupiah)
@@ -98,8 +99,6 @@ def time_import(engine, kind: str, path: Path | str, now: datetime | None = None
     """Import `path` (`kind` "shops" or "products") into `engine` and time it:
     {"rows", "created", "updated", "wall_s", "cpu_s"} (cpu_s: this process only; the database
     server's time is not in it). Raises RuntimeError with the first problems if it failed."""
-    from smsbot.clock import utcnow
-
     wall, cpu = time.perf_counter(), time.process_time()
     report = import_file(engine, kind, Path(path), now or utcnow())
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

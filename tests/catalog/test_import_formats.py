@@ -164,3 +164,14 @@ def test_rupiah_as_spreadsheets_write_it(text, number):
 def test_not_a_whole_number(text):
     with pytest.raises(ValueError):
         whole_number(text)
+
+
+def test_the_city_generator_writes_files_that_import(tmp_path, engine):
+    from smsbot.catalog import citygen
+
+    shops, products = citygen.write_city_csv(tmp_path, shops=30, products=120, seed=3)
+    again = citygen.write_city_csv(tmp_path / "again", shops=30, products=120, seed=3)
+    assert [p.read_bytes() for p in (shops, products)] == [p.read_bytes() for p in again]
+    assert citygen.time_import(engine, "shops", shops)["created"] == 30
+    timed = citygen.time_import(engine, "products", products)
+    assert timed["created"] == 120 and timed["wall_s"] >= 0 and timed["cpu_s"] >= 0
