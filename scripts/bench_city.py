@@ -190,7 +190,8 @@ def storm(engine, changes: int, naive: bool) -> list[float]:
 
     rng = random.Random(SEED + 2)
     with Session(engine) as session:
-        sellers = session.exec(select(Product.code, Shop.phone).join(Shop, Shop.id == Product.shop_id)
+        sellers = session.exec(select(Product.code, Shop.phone)
+                               .join(Shop, Shop.id == Product.shop_id)
                                .order_by(Product.id).limit(500)).all()
     texts = []
     for i in range(changes):
@@ -217,7 +218,8 @@ def peta(engine, repeat: int) -> list[tuple[str, int, float]]:
     out = []
     with TestClient(app) as client:
         for label, params in (("whole city (no bbox)", {}),
-                              ("a street, z=17", {"bbox": "100.628,-0.230,100.636,-0.224", "z": "17"}),
+                              ("a street, z=17",
+                               {"bbox": "100.628,-0.230,100.636,-0.224", "z": "17"}),
                               ("CARI rendang, no bbox", {"q": "rendang"})):
             client.get("/peta.json", params=params)  # warm
             times, size = [], 0

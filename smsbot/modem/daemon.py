@@ -162,7 +162,8 @@ class Daemon:
             now = self.clock()
             every = timedelta(seconds=0 if force_timers else self.timer_interval)
             timers.run_due(self.engine, now, every)
-            if self._requeued_at is None or not self._requeued_at <= now < self._requeued_at + every:
+            last = self._requeued_at
+            if last is None or not last <= now < last + every:
                 self._requeued_at = now
                 with Session(self.engine) as session:  # sends stuck by a daemon that died for good
                     outbox.requeue_interrupted(session, [], now)

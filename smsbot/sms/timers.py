@@ -51,7 +51,7 @@ def run_due(engine: Engine, now: datetime, every: timedelta = EVERY) -> int:
     `every=timedelta(0)` asks the database at once (tests that write behind its back)."""
     schedule = _schedule(engine)
     with schedule.lock:
-        if schedule.quiet_until(now, every):
+        if schedule.nothing_due(now, every):
             return 0
         schedule.changed = False  # a write from here on is seen by the next call
         with Session(engine) as session:
@@ -77,9 +77,11 @@ class _Schedule:
         self.looked_at: datetime | None = None
         self.next_at: datetime | None = None  # nothing is due before (None: nothing waits)
 
-    def quiet_until(self, now: datetime, every: timedelta) -> bool:
-        """Nothing can have come due since the last look."""
-        if self.changed or self.looked_at is None or not self.looked_at <= now < self.looked_at + every:
+    def nothing_due(self, now: datetime, every: timedelta) -> bool:
+        """Nothing can have come due since the last look (a clock set back looks again)."""
+        if self.changed or self.looked_at is None:
+            return False
+        if not self.looked_at <= now < self.looked_at + every:
             return False
         return self.next_at is None or now < self.next_at
 

@@ -88,7 +88,8 @@ def shape(statement: str) -> str:
 
 def test_a_message_runs_the_same_statements_at_30_and_at_3000_shops(cities):
     (_, small), (_, large) = cities[30], cities[3_000]
-    timer_tables = re.compile(r'\b(FROM|UPDATE|INTO) "?(order|suborder|complaint|broadcast|lock)"?\b')
+    timer_tables = re.compile(
+        r'\b(FROM|UPDATE|INTO) "?(order|suborder|complaint|broadcast|lock)"?\b')
     for message, few, many in zip(MESSAGES, small, large):
         assert [shape(s) for s, _ in few] == [shape(s) for s, _ in many], message
         # nothing due: the timers ask nothing, take no lock, commit nothing
@@ -112,5 +113,5 @@ def test_no_statement_of_a_message_scans_the_shops_products_or_contacts(cities):
 def test_admins_are_found_by_an_index_not_a_scan_of_the_contacts(seeded):
     with seeded.connect() as connection:
         plan = connection.exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT phone FROM contact WHERE role = 'admin' ORDER BY phone").all()
+            "EXPLAIN QUERY PLAN SELECT phone FROM contact WHERE role = 'admin'").all()
     assert any("ix_contact_role" in row[-1] for row in plan), plan
