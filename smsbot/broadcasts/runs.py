@@ -29,7 +29,7 @@ from smsbot.messages import outbox
 from smsbot.messages.models import OutboxMessage
 from smsbot.search.places import fold, kelurahan as find_kelurahan, places
 from smsbot.sms import grammar as grammar_module
-from smsbot.sms.context import Reply
+from smsbot.sms.context import Reply, Timer
 
 log = logging.getLogger(__name__)
 
@@ -165,9 +165,7 @@ def expand_due(session: Session, now: datetime) -> list[Reply]:
     """Timer: every broadcast run due by `now` becomes outbox rows. Missed cron runs are
     coalesced into one (a daemon down for three days sends one promo, not three)."""
     due = session.exec(
-        select(Broadcast).where(Broadcast.status == "scheduled",
-                                col(Broadcast.next_run_at).is_not(None),
-                                Broadcast.next_run_at <= to_db(now))
+        select(Broadcast).where(*_SCHEDULED, Broadcast.next_run_at <= to_db(now))
         .order_by(Broadcast.next_run_at)
     ).all()
     for broadcast in due:
@@ -230,4 +228,12 @@ def progress(session: Session, broadcast_id: int) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-TIMERS = [expand_due]
+def next_run(session: Session) -> datetime | None:
+    """When the next scheduled run comes due (indexed on status and next_run_at)."""
+    moment = session.exec(select(func.min(Broadcast.next_run_at)).where(*_SCHEDULED)).one()
+    return from_db(moment) if moment is not None else None
+
+
+_SCHEDULED = (Broadcast.status == "scheduled", col(Broadcast.next_run_at).is_not(None))
+
+TIMERS = [Timer(expand_due, next_run)]

@@ -18,7 +18,7 @@ class Contact(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     phone: str = Field(index=True, unique=True)  # E.164
     name: str = ""
-    role: str = "buyer"  # buyer | seller | admin
+    role: str = Field(default="buyer", index=True)  # buyer | seller | admin: admins looked up by it
     language: str = "id"
     # how `language` was set: "" (the default), "number" (the country code of a new contact),
     # "text" (what they wrote), "chosen" (ENGLISH / BAHASA: never changed by detection)

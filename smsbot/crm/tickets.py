@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from smsbot.catalog.models import Shop
@@ -24,7 +24,7 @@ from smsbot.crm.shop_match import infer_shop, tokens
 from smsbot.messages.gsm7 import TWO_SMS, fit
 from smsbot.orders.models import Order, SubOrder
 from smsbot.sms import grammar as grammar_module
-from smsbot.sms.context import Context, Reply
+from smsbot.sms.context import Context, Reply, Timer
 from smsbot.sms.grammar import Grammar
 from smsbot.store import txcache as tablecache
 from smsbot.store.fast_insert import insert_now
@@ -231,11 +231,9 @@ def escalate_due(session: Session, now: datetime) -> list[Reply]:
     the buyer is told. Each ticket escalates once (escalated_at)."""
     grammar = grammar_module.load()
     due = session.exec(select(Complaint).where(
-        Complaint.status == "open", col(Complaint.shop_id).is_not(None),
-        col(Complaint.shop_answered_at).is_(None), col(Complaint.escalated_at).is_(None),
-        Complaint.created_at <= to_db(now - ESCALATE_AFTER))).all()
+        *_UNANSWERED, Complaint.created_at <= to_db(now - ESCALATE_AFTER))).all()
     replies: list[Reply] = []
-    admins = admin_phones(session)
+    admins = admin_phones(session) if due else []
     for ticket in due:
         ticket.escalated_at = to_db(now)
         session.add(ticket)
@@ -253,4 +251,12 @@ def escalate_due(session: Session, now: datetime) -> list[Reply]:
     return replies
 
 
-TIMERS = [escalate_due]
+def next_escalation(session: Session) -> datetime | None:
+    oldest = session.exec(select(func.min(Complaint.created_at)).where(*_UNANSWERED)).one()
+    return from_db(oldest) + ESCALATE_AFTER if oldest else None
+
+
+_UNANSWERED = (Complaint.status == "open", col(Complaint.shop_id).is_not(None),
+               col(Complaint.shop_answered_at).is_(None), col(Complaint.escalated_at).is_(None))
+
+TIMERS = [Timer(escalate_due, next_escalation)]

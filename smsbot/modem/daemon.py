@@ -18,7 +18,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy.engine import Engine
@@ -75,7 +75,7 @@ class Daemon:
     grammar: Grammar = field(default_factory=grammar_module.load)
     clock: Callable[[], datetime] = utcnow
     poll_interval: float = 2.0
-    timer_interval: float = 10.0
+    timer_interval: float = 10.0  # seconds of `clock`: how late others' writes are seen
     record_batch: int = 200  # incoming SMS stored per transaction
     send_batch: int = 200  # sends per step (at most receive_interval long) before the inbox
     # While a send backlog remains, look at the modem inbox at most this often: on a real
@@ -90,7 +90,7 @@ class Daemon:
     backoff_max: float = 60.0
     max_connect_failures: int = 0  # 0: retry forever (production)
     monotonic: Callable[[], float] = time.monotonic
-    _last_timers: float = field(default=0.0, init=False)
+    _requeued_at: datetime | None = field(default=None, init=False)
     _recovered: bool = field(default=False, init=False)
     _last_receive: float = field(default=float("-inf"), init=False)
     _backlog: bool = field(default=False, init=False)
@@ -158,11 +158,15 @@ class Daemon:
         if self.answer:
             result.answered = ingest.process_pending(self.engine, self.clock(), self.grammar,
                                                       self.limits, stop=self.stop_event.is_set)
-        if self.answer and (force_timers or time.monotonic() - self._last_timers >= self.timer_interval):
-            self._last_timers = time.monotonic()
-            timers.run_due(self.engine, self.clock())
-            with Session(self.engine) as session:  # sends stuck by a daemon that died for good
-                outbox.requeue_interrupted(session, [], self.clock())
+        if self.answer:  # costs no query until a timer can be due (smsbot.sms.timers)
+            now = self.clock()
+            every = timedelta(seconds=0 if force_timers else self.timer_interval)
+            timers.run_due(self.engine, now, every)
+            last = self._requeued_at
+            if last is None or not last <= now < last + every:
+                self._requeued_at = now
+                with Session(self.engine) as session:  # sends stuck by a daemon that died for good
+                    outbox.requeue_interrupted(session, [], now)
         self._send(result)
         return result
 

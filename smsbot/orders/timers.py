@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from smsbot.catalog.models import Shop
 from smsbot.catalog.prices import short_price
-from smsbot.clock import local, to_db
+from smsbot.clock import from_db, local, to_db
 from smsbot.contacts.directory import language_of
 from smsbot.orders import rules as orders
 from smsbot.orders.models import Order, SubOrder
 from smsbot.sms import grammar as grammar_module
-from smsbot.sms.context import Reply
+from smsbot.sms.context import Reply, Timer
 
 
 def expire_drafts(session: Session, now: datetime) -> list[Reply]:
@@ -73,4 +74,34 @@ def remind_sellers(session: Session, now: datetime) -> list[Reply]:
     return replies
 
 
-TIMERS = [expire_drafts, cancel_unanswered, remind_sellers]
+# -- when each comes due next (indexed on the statuses: O(rows waiting), not O(orders)) ------
+def next_draft_expiry(session: Session) -> datetime | None:
+    return _at(session.exec(select(func.min(Order.expires_at))
+                            .where(Order.status == "draft")).one())
+
+
+def _oldest_waiting(session: Session, *, unreminded: bool = False) -> datetime | None:
+    query = (select(func.min(Order.confirmed_at)).select_from(SubOrder)
+             .join(Order, Order.id == SubOrder.order_id)
+             .where(SubOrder.status == "pending", Order.status == "confirmed"))
+    if unreminded:
+        query = query.where(col(SubOrder.reminded_at).is_(None))
+    return _at(session.exec(query).one())
+
+
+def next_cancel(session: Session) -> datetime | None:
+    oldest = _oldest_waiting(session)
+    return oldest + orders.CANCEL_AFTER if oldest else None
+
+
+def next_reminder(session: Session) -> datetime | None:
+    oldest = _oldest_waiting(session, unreminded=True)
+    return oldest + orders.REMIND_AFTER if oldest else None
+
+
+def _at(moment) -> datetime | None:
+    return from_db(moment) if moment is not None else None
+
+
+TIMERS = [Timer(expire_drafts, next_draft_expiry), Timer(cancel_unanswered, next_cancel),
+          Timer(remind_sellers, next_reminder)]

@@ -4,7 +4,8 @@ Reads JSON lines `{"from": PHONE, "text": TEXT, "at": ISO-8601}` (`at` optional;
 only `at` advances the clock) and writes one JSON line per outgoing SMS:
 `{"to", "text", "segments", "encoding", "kind"}`. Each input goes through the same core,
 outbox and sender as the daemon (in-memory transport, simulated clock), and everything it
-caused, or that came due by its `at`, is written before the next line is read.
+caused, or that came due by its `at`, is written before the next line is read. Timers cost
+nothing on a line unless something can be due (smsbot.sms.timers.run_due).
 """
 
 from __future__ import annotations
@@ -47,8 +48,7 @@ def run_chat(engine: Engine, lines: Iterable[str], out: TextIO, grammar: Grammar
                              ensure_ascii=False) + "\n")
         out.flush()
 
-    daemon = Daemon(engine, transport, grammar=grammar, clock=clock.now, on_sent=emit,
-                    timer_interval=0)
+    daemon = Daemon(engine, transport, grammar=grammar, clock=clock.now, on_sent=emit)
     bad = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -70,6 +70,6 @@ def run_chat(engine: Engine, lines: Iterable[str], out: TextIO, grammar: Grammar
             err.write(f"smsbot chat: line {number}: {exc}\n")
             err.flush()
             continue
-        while daemon.step(force_timers=True).busy:
+        while daemon.step().busy:
             pass
     return bad

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
 
 from sqlmodel import Session
 
@@ -21,6 +22,20 @@ class Reply:
     text: str
     kind: str = "reply"  # reply | notice | broadcast
     not_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Timer:
+    """Work that comes due by the clock (smsbot.sms.timers). `run(session, now)` does what is
+    due by `now` and marks it done; `next_due(session)` is the moment the earliest work not yet
+    done comes due, None when nothing waits: one indexed query over the waiting rows, so the
+    loop can ask it often and run `run` only when something is due."""
+
+    run: Callable[[Session, datetime], list[Reply]]
+    next_due: Callable[[Session], datetime | None]
+
+    def __call__(self, session: Session, now: datetime) -> list[Reply]:
+        return self.run(session, now)
 
 
 @dataclass

@@ -3,13 +3,16 @@
 The search is CARI's own (`smsbot.search.results.find`): the same folding, typo tolerance and
 ranking, so a tourist on the website and a buyer texting CARI see the same list. The map
 filters shops with LOKASI's code (`Index.shops_selling`, `nearby.grid`). Every page but
-the map works without JavaScript; the map's data also comes as a plain list.
+the map works without JavaScript; the map's data also comes as a plain list. At city scale the map asks only for its view
+(`/peta.json?bbox=west,south,east,north&z=zoom`) and gets clusters where the view holds
+more shops than a map can draw (smsbot.web.map_grid).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+import numpy as np
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,7 +25,7 @@ from smsbot.crm.reviews import rating_counts
 from smsbot.search import index as search_index, misses, results as search_results
 from smsbot.search.nearby import distance_text, grid
 from smsbot.search.words import parse_query
-from smsbot.web import shop_data
+from smsbot.web import map_grid, shop_data
 from smsbot.web.render import page
 
 MAX_QUERY = 160  # one SMS: longer text is cut, as the modem would
@@ -160,25 +163,41 @@ def _place(request: Request) -> tuple[float, float] | None:
     return place
 
 
-def _map_shops(engine, text: str, place, now) -> dict:
+def _map_shops(engine, text: str, place, now, view=None, zoom: int = map_grid.CITY_ZOOM,
+               markers_only: bool = False) -> dict:
     """The shops for the map: those selling `text` (all when empty), or the NEAREST of them
-    to `place`. Shops without coordinates are listed but get no marker."""
+    to `place`. Otherwise those in `view` (the city's when None), at most MAX_MARKERS by name,
+    and `clusters` of them all when the view holds more. A town or a filter small enough
+    lists every shop, also those without coordinates (listed, but without a marker).
+    `markers_only` (the JSON): no shops at all when there are clusters."""
     with Session(engine) as session:
         index = search_index.load(session)
     only = None
     query = parse_query(text) if text else None
     if query and (query.words or query.optional):
         only = index.shops_selling(query)
+    clusters: list[dict] = []
     if place is not None:
         near = grid(index).nearest(place[0], place[1], NEAREST, only)
         chosen = [(n.shop, n.metres) for n in near]
+        total = len(chosen)
     else:
-        chosen = [(s, None) for s in range(len(index.shop_codes)) if only is None or only[s]]
-        chosen.sort(key=lambda pair: index.shop_names[pair[0]].lower())
+        picked = np.arange(len(index.shop_codes)) if only is None else np.flatnonzero(only)
+        if view is not None or len(picked) > map_grid.MAX_MARKERS:
+            view = view or map_grid.CITY_VIEW
+            picked = map_grid.in_view(index.shop_lat, index.shop_lon, view, only)
+            if len(picked) > map_grid.MAX_MARKERS:
+                clusters = map_grid.clusters(index.shop_lat, index.shop_lon, picked, view, zoom)
+        total = len(picked)
+        if clusters and markers_only:
+            picked = picked[:0]
+        names = index.shop_names
+        chosen = [(s, None) for s in sorted(picked.tolist(), key=lambda s: names[s].lower())
+                  [:map_grid.MAX_MARKERS]]
     shops = [shop_data.map_entry(index, s, metres, now) for s, metres in chosen]
     for entry in shops:
         entry["distance"] = distance_text(entry["metres"]) if entry["metres"] is not None else ""
-    return {"q": text, "shops": shops}
+    return {"q": text, "shops": shops, "clusters": clusters, "total": total}
 
 
 async def map_page(request: Request):
@@ -192,13 +211,22 @@ async def map_page(request: Request):
 
 
 async def map_json(request: Request):
+    """`q` (a food), and either `lat`+`lon` (the NEAREST shops) or the map's view: `bbox`
+    (west,south,east,north, Leaflet's toBBoxString; the city's when absent) and `z` (its
+    zoom). Shops in view as markers, or, when more than MAX_MARKERS, only `clusters`."""
     try:
         place = _place(request)
     except BadPlace:
         return JSONResponse({"error": "Lokasi tidak dikenal: kirim lat dan lon berupa angka."},
                             status_code=400)
+    try:
+        view = map_grid.parse_view(request.query_params.get("bbox"))
+        zoom = map_grid.parse_zoom(request.query_params.get("z"))
+    except map_grid.BadView:
+        return JSONResponse({"error": "Peta tidak dikenal: bbox=barat,selatan,timur,utara dan "
+                             "z=zoom berupa angka."}, status_code=400)
     found = await run_in_threadpool(_map_shops, _engine(request), _query_text(request), place,
-                                    _now(request))
+                                    _now(request), view, zoom, True)
     for entry in found["shops"]:
         entry["url"] = request.url_for("shop", code=entry["code"]).path
     return JSONResponse(found)

@@ -1,0 +1,282 @@
+#!/usr/bin/env python
+"""The whole city's catalog, live: Payakumbuh's 38,226 UMKM and 200,000 products
+(synthetic, fixed seed) through the scripting contract and the whole SMS pipeline.
+
+    .venv/bin/python scripts/bench_city.py [--quick] [--dir var/bench_city]
+
+Measures, on a fresh data folder: both imports (`smsbot import shops|products` as
+subprocesses), the cold start (a new `smsbot chat` process until its first CARI answer),
+CARI / LOKASI per message through `smsbot chat`'s path (ingest, core, outbox, sender) at
+city scale against the demo catalog (the ratio should stay <= 2), a storm of STOK / HARGA
+interleaved with CARI (CARI's p50 / p99) against a naive baseline in the same run that
+rebuilds the whole search index after every change, the process's peak RSS, and
+`/peta.json` (bytes and ms). `--quick` is a smoke run of a few seconds on a tiny city.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = 20261201
+SHOPS, PRODUCTS, STORM = 38_226, 200_000, 1_000
+QUICK = dict(shops=300, products=1_500, storm=40, messages=20)
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Payakumbuh
+BUYER = "081300000001"
+
+# A small generator of our own, until the catalog's city generator is in the package.
+FOODS = [("RT", "Rendang Telur"), ("RP", "Rendang Paru"), ("GL", "Galamai"),
+         ("PS", "Pisang Salai"), ("SJ", "Keripik Sanjai"), ("BT", "Batiah"),
+         ("KG", "Kerupuk Ganepo"), ("PY", "Pinyaram"), ("DK", "Dakak-Dakak"),
+         ("KB", "Kue Bawang"), ("LB", "Lapek Bugih"), ("RU", "Rendang Ubi")]
+FLAVOURS = ["", "Pedas", "Original", "Balado", "Manis", "Durian"]
+SIZES = ["200g", "250g", "500g", "1kg", "isi 10", ""]
+TRADES = ["Rendang", "Galamai", "Sanjai", "Keripik", "Kue", "Toko", "Warung", "Kedai", "Oleh-Oleh"]
+PEOPLE = ("Emi Ida Yet Ros Nur Sari Upik Udin Ujang Inun Wit Lis Rubiah Ani Jus Syaf Zul Nurma "
+          "Rina Des Dedi Salmah Ratna Yusuf Iwan Yanti Rahmi Asril Nasrul Ijal Wati Feri").split()
+STREETS = ["Tan Malaka", "Sudirman", "Soekarno-Hatta", "Jambu", "Merapi", "Koto Panjang",
+           "Padang Sikabu", "Talang", "Limbukan", "Ampangan", "Pahlawan", "Veteran"]
+HOURS = ["08:00-21:00", "07:00-17:00", "09:00-22:00", "06:00-12:00", ""]
+CARI = ["CARI rendang", "CARI galamai durian", "cari sanjai balado", "CARI pinyaram",
+        "CARI rendang telur pedas", "CARI kue bawang", "cari batiah", "CARI dakak"]
+LOKASI = ["LOKASI Pasar Ibuh", "LOKASI Ibuh galamai", "LOKASI -0.2245,100.6530",
+          "LOKASI Koto Nan Ompek rendang"]
+
+
+def write_city_csv(folder: Path, shops: int, products: int, seed: int = SEED) -> tuple[Path, Path]:
+    """shops.csv and products.csv in the admin's import format (db/seed/*.csv): shops around
+    the kelurahan of Payakumbuh, products spread over them."""
+    rng = random.Random(seed)
+    with (ROOT / "db" / "seed" / "kelurahan.csv").open() as handle:
+        places = [(r["name"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(handle)
+                  if r.get("lat") and r.get("lon")]
+    folder.mkdir(parents=True, exist_ok=True)
+    shop_path, product_path = folder / "shops.csv", folder / "products.csv"
+    with shop_path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["code", "name", "phone", "address", "kelurahan", "lat", "lon", "hours",
+                      "assets_idr", "annual_sales_idr"])
+        for i in range(1, shops + 1):
+            kel, lat, lon = rng.choice(places)
+            out.writerow([f"S{i:05d}", f"{rng.choice(TRADES)} {rng.choice(PEOPLE)} {i}",
+                          f"0812{i:08d}", f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 200)}",
+                          kel, round(lat + rng.gauss(0, 0.004), 5),
+                          round(lon + rng.gauss(0, 0.004), 5), rng.choice(HOURS),
+                          rng.randrange(5, 500) * 1_000_000, rng.randrange(20, 2000) * 1_000_000])
+    with product_path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["code", "shop_code", "name", "category", "price_idr", "unit", "stock"])
+        for i in range(1, products + 1):
+            prefix, food = rng.choice(FOODS)
+            name = " ".join(x for x in (food, rng.choice(FLAVOURS), rng.choice(SIZES)) if x)
+            out.writerow([f"{prefix}{i:06d}", f"S{rng.randint(1, shops):05d}", name,
+                          prefix.lower(), rng.randrange(5000, 150_000, 500), "bungkus",
+                          0 if rng.random() < 0.08 else rng.randint(1, 200)])
+    return shop_path, product_path
+
+
+def city_csv(folder: Path, shops: int, products: int) -> tuple[Path, Path]:
+    try:
+        from smsbot.catalog.citygen import write_city_csv as packaged
+    except ImportError:
+        return write_city_csv(folder, shops, products)
+    return packaged(folder, shops=shops, products=products, seed=SEED)
+
+
+# -- helpers -------------------------------------------------------------------------------
+def smsbot(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.executable).parent / "smsbot"), *args]
+    done = subprocess.run(command, env=env, input=stdin, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return done
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def chat_times(engine, texts: list[tuple[str, str]], between=None) -> list[float]:
+    """Seconds each (phone, text) took through `smsbot chat`'s path, in process: from the
+    line being read until everything it caused is sent. The first line (the index load)
+    is sent before and not counted. `between(i)` runs after line i (not timed)."""
+    from smsbot.sim.chat import run_chat
+    from smsbot.sms import grammar as grammar_module
+
+    times: list[float] = []
+
+    def lines():
+        yield json.dumps({"from": BUYER, "text": "CARI rendang", "at": NOW.isoformat()})
+        for i, (phone, text) in enumerate(texts):
+            started = time.perf_counter()
+            yield json.dumps({"from": phone, "text": text})
+            times.append(time.perf_counter() - started)
+            if between:
+                between(i)
+        yield ""
+
+    # run_chat reads a line, answers it, then reads the next: the time from one `yield` to
+    # the next is that line's answer
+    out = io.StringIO()
+    bad = run_chat(engine, lines(), out, grammar_module.load())
+    assert bad == 0, out.getvalue()[-500:]
+    return times
+
+
+def ms(values: list[float]) -> str:
+    return f"p50 {pct(values, 50) * 1000:.2f} ms, p99 {pct(values, 99) * 1000:.2f} ms"
+
+
+def messages(n: int, rng: random.Random) -> list[tuple[str, str]]:
+    return [(f"08131{i % 500:06d}", rng.choice(CARI if i % 2 == 0 else LOKASI)) for i in range(n)]
+
+
+# -- the parts -----------------------------------------------------------------------------
+def imports(folder: Path, shops: int, products: int) -> dict:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    shop_csv, product_csv = city_csv(folder / "csv", shops, products)
+    generated = time.perf_counter() - started
+    env = dict(os.environ, SMSBOT_DB=f"sqlite:///{folder / 'smsbot.db'}")
+    timed = {}
+    for kind, path in (("shops", shop_csv), ("products", product_csv)):
+        started = time.perf_counter()
+        smsbot(env, "import", kind, str(path))
+        timed[kind] = time.perf_counter() - started
+    print(f"catalog: {shops} shops, {products} products generated in {generated:.1f} s; "
+          f"smsbot import shops {timed['shops']:.1f} s, products {timed['products']:.1f} s")
+    return env
+
+
+def cold_start(env: dict) -> float:
+    """A new `smsbot chat` process until its first CARI answer is written."""
+    started = time.perf_counter()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "smsbot"), "chat"], env=env,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process.stdin.write(json.dumps({"from": BUYER, "text": "CARI rendang"}) + "\n")
+    process.stdin.flush()
+    process.stdout.readline()
+    elapsed = time.perf_counter() - started
+    process.stdin.close()
+    process.wait(timeout=60)
+    return elapsed
+
+
+def storm(engine, changes: int, naive: bool) -> list[float]:
+    """`changes` STOK / HARGA from the shops' phones interleaved with as many CARI; the CARI
+    times. `naive`: the whole index is dropped after every change (rebuilt by the next CARI)."""
+    from sqlmodel import Session, select
+
+    from smsbot.catalog.models import Product, Shop
+    from smsbot.contacts.phones import local_form
+    from smsbot.search import index as search_index
+
+    rng = random.Random(SEED + 2)
+    with Session(engine) as session:
+        sellers = session.exec(select(Product.code, Shop.phone)
+                               .join(Shop, Shop.id == Product.shop_id)
+                               .order_by(Product.id).limit(500)).all()
+    texts = []
+    for i in range(changes):
+        code, phone = rng.choice(sellers)
+        change = (f"STOK {code} {rng.randint(0, 99)}" if i % 2 == 0
+                  else f"HARGA {code} {rng.randrange(5000, 90_000, 500)}")
+        texts += [(local_form(phone), change), (BUYER, rng.choice(CARI))]
+
+    def between(i: int) -> None:
+        if naive and i % 2 == 0:
+            search_index.forget()
+
+    times = chat_times(engine, texts, between)
+    return times[1::2]
+
+
+def peta(engine, repeat: int) -> list[tuple[str, int, float]]:
+    from starlette.testclient import TestClient
+
+    from smsbot.web.app import create_app
+    from smsbot.web.config import WebConfig
+
+    app = create_app(engine, WebConfig(tile_url="", bot_number="0812 0000 0000", clock=lambda: NOW))
+    out = []
+    with TestClient(app) as client:
+        for label, params in (("whole city (no bbox)", {}),
+                              ("a street, z=17",
+                               {"bbox": "100.628,-0.230,100.636,-0.224", "z": "17"}),
+                              ("CARI rendang, no bbox", {"q": "rendang"})):
+            client.get("/peta.json", params=params)  # warm
+            times, size = [], 0
+            for _ in range(repeat):
+                started = time.perf_counter()
+                response = client.get("/peta.json", params=params)
+                times.append(time.perf_counter() - started)
+                size = len(response.content)
+            out.append((label, size, statistics.median(times)))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tiny city, a few seconds")
+    parser.add_argument("--dir", default=str(ROOT / "var" / "bench_city"))
+    args = parser.parse_args()
+    size = QUICK if args.quick else dict(shops=SHOPS, products=PRODUCTS, storm=STORM, messages=400)
+    # the pipeline, not the abuse guard: one buyer sends every CARI, a few sellers every change
+    os.environ.update(SMSBOT_REPLY_LIMITS="off", SMSBOT_LOOP_WINDOW="off")
+    folder = Path(args.dir)
+
+    from smsbot.sim.seed import seed_demo
+    from smsbot.store import engine as db
+
+    env = imports(folder / "city", size["shops"], size["products"])
+    city = db.make_engine(env["SMSBOT_DB"])
+    demo_folder = folder / "demo"
+    shutil.rmtree(demo_folder, ignore_errors=True)
+    demo_folder.mkdir(parents=True)
+    demo = db.make_engine(f"sqlite:///{demo_folder / 'smsbot.db'}")
+    seed_demo(demo, NOW)
+
+    cold = cold_start(env)
+    cold_demo = cold_start(dict(os.environ, SMSBOT_DB=str(demo.url)))
+    print(f"cold start (new `smsbot chat` until the first CARI answer): city {cold:.2f} s, "
+          f"demo {cold_demo:.2f} s")
+
+    texts = messages(size["messages"], random.Random(SEED + 1))
+    at_city, at_demo = chat_times(city, texts), chat_times(demo, texts)
+    for kind, start in (("CARI", 0), ("LOKASI", 1)):
+        city_p50, demo_p50 = pct(at_city[start::2], 50), pct(at_demo[start::2], 50)
+        print(f"{kind} per message through smsbot chat: city {ms(at_city[start::2])}; "
+              f"demo {ms(at_demo[start::2])}; ratio city/demo p50 x{city_p50 / demo_p50:.2f}")
+
+    ours = storm(city, size["storm"], naive=False)
+    naive = storm(city, size["storm"], naive=True)
+    print(f"storm of {size['storm']} STOK/HARGA + {size['storm']} CARI: CARI {ms(ours)}; "
+          f"naive (whole index rebuilt per change) {ms(naive)}; "
+          f"ratio naive/ours p50 x{pct(naive, 50) / pct(ours, 50):.1f}, "
+          f"p99 x{pct(naive, 99) / pct(ours, 99):.1f}")
+
+    for label, nbytes, seconds in peta(city, 5 if args.quick else 20):
+        print(f"/peta.json {label}: {nbytes / 1000:.1f} KB, {seconds * 1000:.1f} ms")
+    print(f"peak RSS of this process (the index, SQLite's cache, the web app): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
