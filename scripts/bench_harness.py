@@ -23,10 +23,12 @@ sys.path.insert(0, str(ROOT))
 
 from smsbot.contacts.phones import normalize  # noqa: E402
 from smsbot.modem.dummy import write_config  # noqa: E402
-from smsbot.modem.emulator import config as emulator_config  # noqa: E402
-from smsbot.modem.emulator import inbox as emulator_inbox  # noqa: E402
-from smsbot.modem.emulator import pdu as emulator_pdu  # noqa: E402
-from smsbot.modem.emulator import state as emulator_state  # noqa: E402
+from smsbot.modem.emulator import (
+    config as emulator_config,  # noqa: E402
+    inbox as emulator_inbox,  # noqa: E402
+    pdu as emulator_pdu,  # noqa: E402
+    state as emulator_state,  # noqa: E402
+)
 from smsbot.modem.transport.gammu_modem import GammuTransport  # noqa: E402
 from tests.gammu_log import messages as logged_messages  # noqa: E402
 

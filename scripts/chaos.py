@@ -52,8 +52,11 @@ from smsbot.clock import utcnow
 from smsbot.contacts.models import Contact
 from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.dummy import inbox_files, write_config
-from smsbot.modem.emulator import config as emulator_config, inbox as emulator_inbox
-from smsbot.modem.emulator import state as emulator_state
+from smsbot.modem.emulator import (
+    config as emulator_config,
+    inbox as emulator_inbox,
+    state as emulator_state,
+)
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.sim.seed import seed_demo
 from smsbot.store import engine as db

@@ -79,7 +79,9 @@ def _csv(path: Path) -> Sheet:
 
 
 def _xlsx(path: Path) -> Sheet:
-    from openpyxl import load_workbook  # only when an .xlsx comes in (importing costs ~0.2 s)
+    from openpyxl import (
+        load_workbook,  # only when an .xlsx comes in (importing costs ~0.2 s)
+    )
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

@@ -29,8 +29,11 @@ from smsbot.messages.models import OutboxMessage
 from smsbot.messages.send_settings import Settings
 from smsbot.modem.daemon import Daemon
 from smsbot.modem.dummy import write_config
-from smsbot.modem.emulator import config as emulator_config, inbox as emulator_inbox
-from smsbot.modem.emulator import state as emulator_state
+from smsbot.modem.emulator import (
+    config as emulator_config,
+    inbox as emulator_inbox,
+    state as emulator_state,
+)
 from smsbot.modem.transport.faulty import Fault, FaultPlan, FaultyGammuTransport
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.sim.chat import SimulatedClock

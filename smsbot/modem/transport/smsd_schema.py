@@ -23,7 +23,16 @@ per gateway name (its record of handled rows; Kalkun keeps `Processed` to itself
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, Time, select,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    select,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator

@@ -13,8 +13,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from smsbot.catalog.models import Shop
-from smsbot.catalog.promos import cached_active_prices
 from smsbot.catalog.prices import short_price
+from smsbot.catalog.promos import cached_active_prices
 from smsbot.contacts.phones import local_form
 from smsbot.crm.reviews import cached_shop_ratings
 from smsbot.orders.models import Order, OrderItem, SubOrder
