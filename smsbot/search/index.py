@@ -13,8 +13,13 @@ equal matches the lower position is the better result.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import logging
+import os
+import pickle
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -32,6 +37,9 @@ PREFIX_SCORE = 90.0
 DENSE_SHARE = 16  # a word on 1/16 of all products gets a dense mask (n bytes)
 CODE_BITS = 27  # the ranking number: out of stock (1 bit), price (34 bits), code (27 bits)
 PRICE_CAP = (1 << 34) - 1
+
+
+_TRANSIENT = {"_lock", "_word", "_expand_cache", "_shop_masks", "_dense", "nearby"}
 
 
 @dataclass
@@ -97,6 +105,17 @@ class Index:
         self._lock = threading.Lock()  # the work buffers below are reused by every search
         self._word = np.zeros(self.size, dtype=np.float32)
         self._words_changed()
+
+    def __getstate__(self) -> dict:  # a snapshot: what a build reads, not the work buffers
+        state = {k: v for k, v in self.__dict__.items() if k not in _TRANSIENT}
+        state["unsure"] = set()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._word = np.zeros(self.size, dtype=np.float32)
+        self._expand_cache, self._shop_masks, self._dense, self.nearby = {}, {}, {}, None
 
     def _words_changed(self) -> None:
         """The vocabulary and every cache over words or postings, again."""
@@ -467,7 +486,10 @@ _PRODUCT_COLUMNS = (Product.id, Product.code, Product.name, Product.category, Pr
                     Product.stock, Product.shop_id)
 _SHOP_COLUMNS = (Shop.id, Shop.code, Shop.name, Shop.address, Shop.kelurahan, Shop.lat, Shop.lon,
                  Shop.hours)
-STATS = {"builds": 0, "changes": 0}  # full builds and in-place catch-ups (tests, benches)
+SNAPSHOT_FROM = 10_000  # products: below this a build is quicker than reading a snapshot
+_SAVING = threading.Lock()
+log = logging.getLogger(__name__)
+STATS = {"builds": 0, "changes": 0, "snapshots": 0}  # full builds and in-place catch-ups (tests, benches)
 
 
 def load(session, *, products=None, shops=None) -> Index:
@@ -484,10 +506,67 @@ def load(session, *, products=None, shops=None) -> Index:
         return index
     with _LOCK:
         index = _INDEXES.get(key)
+        if index is None:
+            index = _snapshot(session, current)
         if index is None or not _catch_up(session, index, current):
             clean = not txcache.wrote_any(session, version.TABLES)
             index = build(session, current if clean else ())  # () : caught up when committed
-            _INDEXES[key] = index
+            if clean:
+                _save_later(session, index)
+        _INDEXES[key] = index
+    return index
+
+
+# -- snapshots: a restarted process starts from the last build, caught up by version ---------
+def snapshot_path(session) -> Path:
+    """Beside a SQLite database file; in the user's cache folder for a server database."""
+    url = session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).with_suffix(".index.pickle")
+    name = hashlib.sha256(str(url).encode()).hexdigest()[:24]
+    return Path.home() / ".cache" / "smsbot" / f"index-{name}.pickle"
+
+
+def save_snapshot(session, index: Index) -> Path:
+    """Write `index` where `_snapshot` finds it (whole file replaced: a reader never sees half)."""
+    return _write(snapshot_path(session), index)
+
+
+def _write(path: Path, index: Index) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+    with _SAVING:
+        with open(partial, "wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    return path
+
+
+def _save_later(session, index: Index) -> None:
+    """Save a fresh build in the background (about half a second at city scale)."""
+    if index.size < SNAPSHOT_FROM:
+        return
+    path = snapshot_path(session)
+
+    def save():
+        try:
+            _write(path, index)
+        except (OSError, pickle.PicklingError):
+            log.warning("search index snapshot not saved", exc_info=True)
+    threading.Thread(target=save, name="index-snapshot", daemon=True).start()
+
+
+def _snapshot(session, current: tuple) -> Index | None:
+    """The saved index, if it is of this database's past (not of a restored older copy)."""
+    try:
+        with open(snapshot_path(session), "rb") as handle:
+            index = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    if not isinstance(index, Index) or not index.stamp or not current or \
+            (index.stamp[0] or 0) > (current[0] or 0):
+        return None
+    STATS["snapshots"] += 1
     return index
 
 

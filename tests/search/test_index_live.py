@@ -141,3 +141,19 @@ def test_a_hundred_changes_build_the_index_once(seeded):
         with Session(seeded) as session:
             assert (hit(session, "RT03").stock, hit(session, "RT03").price) == (n, 10_000 + n * 100)
     assert search_index.STATS["builds"] == start
+
+
+@pytest.mark.backends
+def test_a_restarted_process_starts_from_the_snapshot_and_catches_up(seeded):
+    with Session(seeded) as session:
+        rt03 = session.exec(select(Product).where(Product.code == "RT03")).one().id
+        search_index.save_snapshot(session, search_index.load(session))
+    search_index.forget()  # the process stopped
+    with Session(seeded) as session:
+        changes.change_product(session, rt03, stock=0)  # a change while it was down
+        session.commit()
+    builds, snapshots = search_index.STATS["builds"], search_index.STATS["snapshots"]
+    with Session(seeded) as session:
+        assert hit(session, "RT03").stock == 0
+    assert (search_index.STATS["builds"], search_index.STATS["snapshots"]) == (builds, snapshots + 1)
+        search_index.snapshot_path(session).unlink()
