@@ -1,13 +1,18 @@
 """The in-memory catalog index: every active product and shop, folded words, postings.
 
-Built once per process from the database and rebuilt when `version.stamp` changes (one
-cheap query per search), so imports and STOK/HARGA changes made by any process show up on
-the next search. A query never scans every product name: each query word is matched
+Built once per process from the database (or loaded from its snapshot) and caught up in
+place when `version.stamp` changes (one cheap query per search): only the rows changed
+since, by their `version` column, so imports and STOK/HARGA changes made by any process
+show up on the next search without a rebuild. A query never scans every product name: each query word is matched
 against the *vocabulary* (a few thousand distinct words, rapidfuzz for typos), and the
 postings of the matching words are combined with numpy over the product positions.
 
-Products are stored in ranking order (in stock first, then cheaper, then code), so among
-equal matches the lower position is the better result.
+Among equal matches the ranking (in stock first, then cheaper, then code) is `Index.order`,
+one number per product slot, so a stock or price change moves nothing.
+
+For benches: `load(session)` (build or snapshot, then catch-up), `build(session)`,
+`save_snapshot(session, index)`, `Index.change(product_rows, shop_rows)`, and `STATS` (full
+builds, catch-ups, snapshots read).
 """
 
 from __future__ import annotations
