@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
 from smsbot.store import txcache
 
@@ -20,9 +21,12 @@ FIELDS = ("stock", "price_idr", "active")  # active=False hides a product (HAPUS
 
 
 def change_product(session: Session, product: Product | int, *, only_if=None, **values) -> bool:
-    """Set `values` (stock, price_idr, active: values or SQL expressions such as
+    """Set `values` (stock, price_idr, active: numbers or SQL expressions such as
     `Product.stock - 2`) on one product, if `only_if` (an SQL condition) holds. Returns
-    whether the row changed. A loaded `product` shows plain numbers at once."""
+    whether the row changed. A loaded `product` shows plain numbers at once.
+
+    The catalog version is bumped first and the row takes its number (`version`), so every
+    process's search index applies this one row in place on its next search."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValueError(f"change_product sets only {', '.join(FIELDS)}, not {', '.join(unknown)}")
@@ -30,11 +34,11 @@ def change_product(session: Session, product: Product | int, *, only_if=None, **
     statement = update(Product).where(Product.id == product_id)
     if only_if is not None:
         statement = statement.where(only_if)
-    result = session.exec(statement.values(**values)
+    txcache.wrote(session, (Product.__tablename__,))  # the bump, before the row takes its number
+    result = session.exec(statement.values(version=version.current_number(), **values)
                           .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return False
-    txcache.wrote(session, (Product.__tablename__,))
     if not isinstance(product, int):
         for name, value in values.items():
             if isinstance(value, (int, bool)):
@@ -63,3 +67,8 @@ def take_stock(session: Session, product_id: int, qty: int) -> bool:
 
 def give_back_stock(session: Session, product_id: int, qty: int) -> None:
     change_product(session, product_id, stock=Product.stock + qty)
+
+
+def hide_product(session: Session, product: Product | int) -> bool:
+    """Take a product out of the catalog (searches stop finding it at once); orders keep it."""
+    return change_product(session, product, active=False)

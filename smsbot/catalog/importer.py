@@ -116,7 +116,10 @@ def _write(session: Session, model, rows: list[dict], ids: dict[str, int],
     place an import writes shops and products. Returns (created, updated)."""
     base = _defaults(model)
     new = [{**base, **row} for row in rows if row["code_key"] not in ids]
-    changed = [{"id": ids[row["code_key"]], **row} for row in rows if row["code_key"] in ids]
+    # version -1: "changed, number me" (smsbot.catalog.version), so every search index
+    # re-reads these rows on its next search instead of serving the old price or name
+    changed = [{"id": ids[row["code_key"]], **row, "version": -1}
+               for row in rows if row["code_key"] in ids]
     done = 0
 
     def advance(n: int) -> None:

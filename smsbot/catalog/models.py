@@ -29,6 +29,7 @@ class Shop(SQLModel, table=True):
     annual_sales_idr: Optional[int] = Field(default=None, sa_type=BigInteger)
     payment_info: str = ""
     active: bool = True
+    version: int = Field(default=-1, index=True, sa_column_kwargs={"server_default": "-1"})  # see CatalogVersion
 
 
 class Product(SQLModel, table=True):
@@ -42,6 +43,7 @@ class Product(SQLModel, table=True):
     unit: str = ""
     stock: int = 0
     active: bool = True
+    version: int = Field(default=-1, index=True, sa_column_kwargs={"server_default": "-1"})  # see CatalogVersion
 
 
 class PromoPrice(SQLModel, table=True):
@@ -59,7 +61,10 @@ class PromoPrice(SQLModel, table=True):
 
 class CatalogVersion(SQLModel, table=True):
     """One row (id 1) whose `version` goes up whenever a product or shop changes, so every
-    process's in-memory search index notices with one cheap query (smsbot.catalog.version)."""
+    process's in-memory search index notices with one cheap query (smsbot.catalog.version).
+    Each changed product or shop row gets the new number in its own `version` (a new row
+    starts at -1 and is given it at the bump), so an index reads only the rows changed since
+    the version it holds."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
     version: int = 0

@@ -1,20 +1,30 @@
 """The in-memory catalog index: every active product and shop, folded words, postings.
 
-Built once per process from the database and rebuilt when `version.stamp` changes (one
-cheap query per search), so imports and STOK/HARGA changes made by any process show up on
-the next search. A query never scans every product name: each query word is matched
+Built once per process from the database (or loaded from its snapshot) and caught up in
+place when `version.stamp` changes (one cheap query per search): only the rows changed
+since, by their `version` column, so imports and STOK/HARGA changes made by any process
+show up on the next search without a rebuild. A query never scans every product name: each query word is matched
 against the *vocabulary* (a few thousand distinct words, rapidfuzz for typos), and the
 postings of the matching words are combined with numpy over the product positions.
 
-Products are stored in ranking order (in stock first, then cheaper, then code), so among
-equal matches the lower position is the better result.
+Among equal matches the ranking (in stock first, then cheaper, then code) is `Index.order`,
+one number per product slot, so a stock or price change moves nothing.
+
+For benches: `load(session)` (build or snapshot, then catch-up), `build(session)`,
+`save_snapshot(session, index)`, `Index.change(product_rows, shop_rows)`, and `STATS` (full
+builds, catch-ups, snapshots read).
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
+import logging
+import os
+import pickle
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -23,6 +33,7 @@ from sqlalchemy import select
 from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
 from smsbot.search.words import Query, alternatives, fold_words, is_glossary_word, table
+from smsbot.store import txcache
 
 SHOP_WEIGHT = 0.7  # a word found only in the shop's name counts less than in the product's
 ADDRESS_WEIGHT = 0.3
@@ -31,6 +42,11 @@ PREFIX_SCORE = 90.0
 DENSE_SHARE = 16  # a word on 1/16 of all products gets a dense mask (n bytes)
 HEAD_TYPO = 85.0  # a typo of a food's name explains a match from this score, or lower
 # when it keeps the first letter, as typos do: "gelaai" (77) is galamai, "senang" (77) is no rendang
+CODE_BITS = 27  # the ranking number: out of stock (1 bit), price (34 bits), code (27 bits)
+PRICE_CAP = (1 << 34) - 1
+
+
+_TRANSIENT = {"_lock", "_word", "_expand_cache", "_shop_masks", "_dense", "nearby"}
 
 
 @dataclass
@@ -44,8 +60,14 @@ class Hit:
 
 
 class Index:
+    """Positions are slots that never move: a product keeps its slot for the index's life
+    (a hidden product's slot is left empty, a new product takes a new one at the end), so
+    a change rewrites one slot and the postings of the words that changed. The ranking
+    (in stock first, then cheaper, then code) is `order`, one number per slot."""
+
     def __init__(self, products: list[tuple], shops: list[tuple], stamp: tuple = ()):
         self.stamp = stamp
+        self.unsure: set[int] = set()  # product ids applied from a transaction not yet committed
         # shops: id, code, name, address, kelurahan, lat, lon, hours
         self.shop_ids = [s[0] for s in shops]
         self.shop_position = shop_pos = {s[0]: i for i, s in enumerate(shops)}  # id -> position
@@ -56,43 +78,258 @@ class Index:
         self.shop_lat = np.array([s[5] if s[5] is not None else np.nan for s in shops], dtype=np.float64)
         self.shop_lon = np.array([s[6] if s[6] is not None else np.nan for s in shops], dtype=np.float64)
         self.shop_hours = [s[7] or "" for s in shops]
+        self._newest_shop = max(self.shop_ids, default=0)  # a shop below it not here was hidden
         # products: id, code, name, category, price, stock, shop_id -> ranking order
         rows = sorted((p for p in products if p[6] in shop_pos),
                       key=lambda p: (p[5] <= 0, p[4], p[1].upper()))
+        self.ids = [p[0] for p in rows]
+        self.position_of = {p[0]: i for i, p in enumerate(rows)}  # product id -> slot
         self.codes = [p[1] for p in rows]
         self.names = [p[2] for p in rows]
+        self.categories = [p[3] or "" for p in rows]
         self.price = np.array([p[4] for p in rows], dtype=np.int64)
         self.stock = np.array([p[5] for p in rows], dtype=np.int32)
         self.shop = np.array([shop_pos[p[6]] for p in rows], dtype=np.int32)
         self.by_code = {code.upper(): i for i, code in enumerate(self.codes)}
         self.size = len(rows)
+        self._rank_codes()
 
-        shop_words = [set(fold_words(name)) for name in self.shop_names]
+        self.shop_words = shop_words = [set(fold_words(name)) for name in self.shop_names]
         product_post: dict[str, list[int]] = {}
         shop_post: dict[str, list[int]] = {}
-        food: set[str] = set()
         for i, p in enumerate(rows):
             own = set(fold_words(f"{p[2]} {p[3]}"))
             for word in own:
                 product_post.setdefault(word, []).append(i)
-            food.update(w for w in own if w.isalpha() and len(w) >= 3)
             for word in shop_words[shop_pos[p[6]]] - own:
                 shop_post.setdefault(word, []).append(i)
         self.product_post = {w: np.array(v, dtype=np.int32) for w, v in product_post.items()}
         self.shop_post = {w: np.array(v, dtype=np.int32) for w, v in shop_post.items()}
-        self.vocabulary = sorted(set(product_post) | set(shop_post))
-        self.food_words = sorted(food - table().stopwords)
-        self._food_set = frozenset(self.food_words)
         self.shop_by_word: dict[str, list[int]] = {}
         for s, words in enumerate(shop_words):
             for word in words:
                 self.shop_by_word.setdefault(word, []).append(s)
-        self._expand_cache: dict[str, tuple[tuple[str, float], ...]] = {}
         self._lock = threading.Lock()  # the work buffers below are reused by every search
         self._word = np.zeros(self.size, dtype=np.float32)
+        self._words_changed()
+
+    def __getstate__(self) -> dict:  # a snapshot: what a build reads, not the work buffers
+        state = {k: v for k, v in self.__dict__.items() if k not in _TRANSIENT}
+        state["unsure"] = set()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._word = np.zeros(self.size, dtype=np.float32)
+        self._expand_cache, self._shop_masks, self._dense, self.nearby = {}, {}, {}, None
+
+    def _words_changed(self) -> None:
+        """The vocabulary and every cache over words or postings, again."""
+        self.vocabulary = sorted(set(self.product_post) | set(self.shop_post))
+        stop = table().stopwords
+        self.food_words = sorted(w for w in self.product_post
+                                 if w.isalpha() and len(w) >= 3 and w not in stop)
+        self._food_set = frozenset(self.food_words)
+        self._expand_cache: dict[str, tuple[tuple[str, float], ...]] = {}
         self._shop_masks: dict[tuple, np.ndarray] = {}
         self._dense: dict[tuple[str, str], np.ndarray] = {}
         self.nearby = None  # smsbot.search.nearby builds its grid here on first use
+        self._head_words = None  # food names for typos (_heads), again from the new names
+
+    # -- ranking -------------------------------------------------------------------------
+    def _rank_codes(self) -> None:
+        """Each code's place in code order, spaced out so a new code fits between two."""
+        self._sorted_codes = sorted(self.by_code)
+        gap = max(1, (1 << CODE_BITS) // (len(self._sorted_codes) + 1))
+        self._code_rank = {code: (i + 1) * gap for i, code in enumerate(self._sorted_codes)}
+        ranks = np.array([self._code_rank.get(c.upper(), 0) for c in self.codes], dtype=np.int64)
+        self.order = ((self.stock <= 0).astype(np.int64) << 62
+                      | np.minimum(self.price, PRICE_CAP) << CODE_BITS | ranks)
+
+    def _order_of(self, position: int) -> int:
+        """In stock first, then cheaper, then by code, as one number (lower is better)."""
+        code = self._code_rank.get(self.codes[position].upper(), 0)
+        price = min(int(self.price[position]), PRICE_CAP)
+        return (int(self.stock[position] <= 0) << 62) | (price << CODE_BITS) | code
+
+    def _place_code(self, code: str) -> None:
+        at = bisect.bisect_left(self._sorted_codes, code)
+        low = self._code_rank[self._sorted_codes[at - 1]] if at else 0
+        high = (self._code_rank[self._sorted_codes[at]] if at < len(self._sorted_codes)
+                else 1 << CODE_BITS)
+        self._sorted_codes.insert(at, code)
+        if high - low < 2:
+            self._rank_codes()  # no room left between two neighbours: space them all again
+        else:
+            self._code_rank[code] = (low + high) // 2
+
+    def first(self, candidates: np.ndarray, limit: int, scores: np.ndarray | None = None) -> list[int]:
+        """The best `limit` candidates: higher score first (all equal when None), then
+        by ranking order."""
+        if scores is None:
+            order = self.order[candidates]
+            if order.size > limit:
+                part = np.argpartition(order, limit)[:limit]
+                candidates, order = candidates[part], order[part]
+            return candidates[np.argsort(order, kind="stable")].tolist()
+        if candidates.size > limit:  # keep the tiers that can place, then the best of the last
+            cut = np.partition(scores, scores.size - limit)[scores.size - limit]
+            above = np.flatnonzero(scores > cut)
+            tied = np.flatnonzero(scores == cut)
+            room = limit - above.size
+            if tied.size > room:
+                tied = tied[np.argpartition(self.order[candidates[tied]], room)[:room]]
+            keep = np.concatenate((above, tied))
+            candidates, scores = candidates[keep], scores[keep]
+        return candidates[np.lexsort((self.order[candidates], -scores))].tolist()
+
+    # -- changes in place ----------------------------------------------------------------
+    def change(self, products: list[tuple], shops: list[tuple]) -> bool:
+        """Apply changed rows in place: products (id, code, name, category, price, stock,
+        shop_id, active) and shops (id, code, name, address, kelurahan, lat, lon, hours,
+        active), as `build` reads them. False when only a full build can show them (a shop
+        hidden or shown again); the index is then unchanged."""
+        for row in shops:
+            if not row[8] and row[0] in self.shop_position:
+                return False  # hidden: its products and its place on the map go
+            if row[8] and row[0] not in self.shop_position and row[0] <= self._newest_shop:
+                return False  # shown again
+        with self._lock:
+            for row in shops:
+                if row[8] and row[0] not in self.shop_position:
+                    self._new_shop(row)
+            words = False
+            for row in shops:
+                words |= self._change_shop(row)
+            for row in products:
+                words |= self._change_product(row)
+            if words:
+                self._words_changed()
+            else:
+                self._shop_masks = {}
+        return True
+
+    def _change_shop(self, row: tuple) -> bool:
+        shop_id, code, name, address, kelurahan, lat, lon, hours, _active = row
+        s = self.shop_position.get(shop_id)
+        if s is None:
+            return False
+        self.shop_codes[s], self.shop_address[s] = code, address or ""
+        self.shop_kelurahan[s], self.shop_hours[s] = kelurahan or "", hours or ""
+        lat = np.nan if lat is None else lat
+        lon = np.nan if lon is None else lon
+        if not (self.shop_lat[s] == lat and self.shop_lon[s] == lon):
+            self.shop_lat[s], self.shop_lon[s] = lat, lon
+            self.nearby = None
+        if name == self.shop_names[s] and self.shop_words[s]:
+            return False
+        positions = [p for p in np.flatnonzero(self.shop == s).tolist() if self._listed(p)]
+        for p in positions:
+            self._unpost(p)
+        for word in self.shop_words[s]:
+            self.shop_by_word[word].remove(s)
+            if not self.shop_by_word[word]:
+                del self.shop_by_word[word]
+        self.shop_names[s] = name
+        self.shop_words[s] = set(fold_words(name))
+        for word in self.shop_words[s]:
+            self.shop_by_word.setdefault(word, []).append(s)
+        for p in positions:
+            self._post(p)
+        return True
+
+    def _change_product(self, row: tuple) -> bool:
+        """One product row; True when words or postings changed."""
+        product_id, code, name, category, price, stock, shop_id, active = row
+        p = self.position_of.get(product_id)
+        shop = self.shop_position.get(shop_id)
+        live = bool(active) and shop is not None
+        listed = p is not None and self._listed(p)
+        if p is None:
+            if not live:
+                return False
+            p = self._new_slot(product_id)
+        elif (listed and live and (code, name, category or "", shop) ==
+              (self.codes[p], self.names[p], self.categories[p], int(self.shop[p]))):
+            self.price[p], self.stock[p] = price, stock  # the common case: STOK, HARGA
+            self.order[p] = self._order_of(p)
+            return False
+        if listed:
+            self._unpost(p)
+            del self.by_code[self.codes[p].upper()]
+        self.codes[p], self.names[p], self.categories[p] = code, name, category or ""
+        self.price[p], self.stock[p] = price, stock
+        if not live:
+            return True
+        self.shop[p] = shop
+        if code.upper() not in self._code_rank:
+            self._place_code(code.upper())
+        self.by_code[code.upper()] = p
+        self.order[p] = self._order_of(p)
+        self._post(p)
+        return True
+
+    def _listed(self, p: int) -> bool:
+        return self.by_code.get(self.codes[p].upper()) == p
+
+    def _new_shop(self, row: tuple) -> None:
+        """A shop added since the build, at the end; its name and place come with `_change_shop`."""
+        s = len(self.shop_ids)
+        self.shop_lat = np.append(self.shop_lat, np.nan)
+        self.shop_lon = np.append(self.shop_lon, np.nan)
+        for column in (self.shop_codes, self.shop_names, self.shop_address, self.shop_kelurahan,
+                       self.shop_hours):
+            column.append("")
+        self.shop_words.append(set())
+        self.shop_ids.append(row[0])
+        self.shop_position[row[0]] = s
+        self._newest_shop = max(self._newest_shop, row[0])
+        self.nearby = None
+
+    def _new_slot(self, product_id: int) -> int:
+        """A slot at the end for a new product; the arrays grow before any posting names it,
+        so a search running meanwhile never reads past their end."""
+        p = self.size
+        self.ids.append(product_id)
+        self.codes.append("")
+        self.names.append("")
+        self.categories.append("")
+        self.price = np.append(self.price, 0)
+        self.stock = np.append(self.stock, np.int32(0))
+        self.shop = np.append(self.shop, np.int32(0))
+        self.order = np.append(self.order, np.int64(0))
+        self._word = np.zeros(p + 1, dtype=np.float32)
+        self.position_of[product_id] = p
+        self.size = p + 1
+        return p
+
+    def _words_of(self, p: int) -> tuple[set[str], set[str]]:
+        own = set(fold_words(f"{self.names[p]} {self.categories[p]}"))
+        return own, self.shop_words[int(self.shop[p])] - own
+
+    def _post(self, p: int) -> None:
+        own, shop = self._words_of(p)
+        for post, words in ((self.product_post, own), (self.shop_post, shop)):
+            for word in words:
+                found = post.get(word)
+                if found is None:
+                    post[word] = np.array([p], dtype=np.int32)
+                else:
+                    post[word] = np.insert(found, np.searchsorted(found, p), p)
+
+    def _unpost(self, p: int) -> None:
+        own, shop = self._words_of(p)
+        for post, words in ((self.product_post, own), (self.shop_post, shop)):
+            for word in words:
+                found = post.get(word)
+                if found is None:
+                    continue
+                left = found[found != p]
+                if left.size:
+                    post[word] = left
+                else:
+                    del post[word]
 
     # -- words ---------------------------------------------------------------------------
     def expand(self, word: str) -> tuple[tuple[str, float], ...]:
@@ -199,13 +436,9 @@ class Index:
         if direct:
             return direct[:limit], []
         candidates, scores, unknown = self.matching(query)
-        if not candidates.size or query.cheapest or scores is None:
-            return candidates[:limit].tolist(), unknown
-        key = -scores * (self.size + 1) + candidates
-        if key.size > limit:
-            part = np.argpartition(key, limit)[:limit]
-            key, candidates = key[part], candidates[part]
-        return candidates[np.argsort(key, kind="stable")].tolist(), unknown
+        if not candidates.size:
+            return [], unknown
+        return self.first(candidates, limit, None if query.cheapest else scores), unknown
 
     def shops_selling(self, query: Query) -> np.ndarray:
         """A mask over the shops: True for each with a product matching the query. Cached
@@ -308,34 +541,156 @@ def _union(posts: list[np.ndarray]) -> np.ndarray:
     return merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
 
 
-# -- one index per database, rebuilt when the catalog changes -------------------------------
+# -- one index per database, kept up to date by catalog version ---------------------------
 _LOCK = threading.Lock()
 _INDEXES: dict[str, Index] = {}
+REBUILD_ROWS = 20_000  # more changed rows than this: a full build is quicker (see README)
+_PRODUCT_COLUMNS = (Product.id, Product.code, Product.name, Product.category, Product.price_idr,
+                    Product.stock, Product.shop_id)
+_SHOP_COLUMNS = (Shop.id, Shop.code, Shop.name, Shop.address, Shop.kelurahan, Shop.lat, Shop.lon,
+                 Shop.hours)
+SNAPSHOT_FROM = 10_000  # products: below this a build is quicker than reading a snapshot
+_SAVING = threading.Lock()
+log = logging.getLogger(__name__)
+STATS = {"builds": 0, "changes": 0, "snapshots": 0}  # full builds and in-place catch-ups (tests, benches)
 
 
 def load(session, *, products=None, shops=None) -> Index:
-    """The fresh index for this session's database (one stamp query when nothing changed)."""
+    """The fresh index for this session's database (one stamp query when nothing changed).
+
+    A catalog changed since the index was read is caught up in place: the product and shop
+    rows whose `version` is above the one the index holds (smsbot.catalog.version), from
+    this process or any other. Rows this session's own transaction wrote are shown to it at
+    once but read again by the next clean transaction (it may still roll back)."""
     key = str(session.get_bind().url)
     current = version.stamp(session)
     index = _INDEXES.get(key)
-    if index is not None and index.stamp == current:
+    if index is not None and index.stamp == current and not index.unsure:
         return index
     with _LOCK:
         index = _INDEXES.get(key)
-        if index is None or index.stamp != current:
-            index = build(session, current)
-            _INDEXES[key] = index
+        if index is None:
+            index = _snapshot(session, current)
+        if index is None or not _catch_up(session, index, current):
+            clean = not txcache.wrote_any(session, version.TABLES)
+            index = build(session, current if clean else ())  # () : caught up when committed
+            if clean:
+                _save_later(session, index)
+        _INDEXES[key] = index
     return index
 
 
-def build(session, stamp: tuple = ()) -> Index:
+# -- snapshots: a restarted process starts from the last build, caught up by version ---------
+def snapshot_path(session) -> Path:
+    """Beside a SQLite database file; in the user's cache folder for a server database."""
+    url = session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).with_suffix(".index.pickle")
+    name = hashlib.sha256(str(url).encode()).hexdigest()[:24]
+    return Path.home() / ".cache" / "smsbot" / f"index-{name}.pickle"
+
+
+def save_snapshot(session, index: Index) -> Path:
+    """Write `index` where `_snapshot` finds it (whole file replaced: a reader never sees half)."""
+    return _write(snapshot_path(session), index)
+
+
+def _write(path: Path, index: Index) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+    with _SAVING:
+        with open(partial, "wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    return path
+
+
+def _save_later(session, index: Index) -> None:
+    """Save a fresh build in the background (about half a second at city scale)."""
+    if index.size < SNAPSHOT_FROM:
+        return
+    path = snapshot_path(session)
+
+    def save():
+        try:
+            _write(path, index)
+        except (OSError, pickle.PicklingError):
+            log.warning("search index snapshot not saved", exc_info=True)
+    threading.Thread(target=save, name="index-snapshot", daemon=True).start()
+
+
+def _snapshot(session, current: tuple) -> Index | None:
+    """The saved index, if it is of this database's past (not of a restored older copy)."""
+    try:
+        with open(snapshot_path(session), "rb") as handle:
+            index = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    if not isinstance(index, Index) or not index.stamp or not current or \
+            (index.stamp[0] or 0) > (current[0] or 0):
+        return None
+    STATS["snapshots"] += 1
+    return index
+
+
+def apply(session, product_ids=(), shop_ids=()) -> None:
+    """Read these products and shops again into this database's loaded index at once (a
+    writer that knows what it changed; `load` finds every change by version anyway)."""
+    key = str(session.get_bind().url)
+    if key not in _INDEXES or not (product_ids or shop_ids):
+        return
+    products, shops = _rows(session, Product.id.in_(list(product_ids)) if product_ids else None,
+                            Shop.id.in_(list(shop_ids)) if shop_ids else None)
+    with _LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            return
+        if not index.change(products, shops):
+            del _INDEXES[key]  # the next load builds it
+        elif txcache.wrote_any(session, version.TABLES):
+            index.unsure.update(product_ids)
+
+
+def _catch_up(session, index: Index, current: tuple) -> bool:
+    """Apply the rows changed since `index.stamp`; False when a full build is due."""
+    if index.stamp == current and not index.unsure:
+        return True
+    held = (index.stamp[0] if index.stamp else 0) or 0
+    products, shops = _rows(session, Product.version > held, Shop.version > held,
+                            limit=REBUILD_ROWS + 1)
+    if len(products) > REBUILD_ROWS or len(shops) > REBUILD_ROWS:
+        return False
+    if index.unsure:
+        products += _rows(session, Product.id.in_(list(index.unsure)))[0]
+    if not index.change(products, shops):
+        return False
+    STATS["changes"] += 1
+    if txcache.wrote_any(session, version.TABLES):  # not committed: ask again next time
+        index.unsure.update(row[0] for row in products)
+    else:
+        index.unsure.clear()
+        index.stamp = current
+    return True
+
+
+def _rows(session, product_where, shop_where=None, limit=None) -> tuple[list[tuple], list[tuple]]:
     connection = session.connection()
-    shops = connection.execute(
-        select(Shop.id, Shop.code, Shop.name, Shop.address, Shop.kelurahan, Shop.lat, Shop.lon,
-               Shop.hours).where(Shop.active == True)).all()  # noqa: E712
+    products = shops = []
+    if product_where is not None:
+        products = [tuple(r) for r in connection.execute(
+            select(*_PRODUCT_COLUMNS, Product.active).where(product_where).limit(limit)).all()]
+    if shop_where is not None:
+        shops = [tuple(r) for r in connection.execute(
+            select(*_SHOP_COLUMNS, Shop.active).where(shop_where).limit(limit)).all()]
+    return products, shops
+
+
+def build(session, stamp: tuple = ()) -> Index:
+    STATS["builds"] += 1
+    connection = session.connection()
+    shops = connection.execute(select(*_SHOP_COLUMNS).where(Shop.active == True)).all()  # noqa: E712
     products = connection.execute(
-        select(Product.id, Product.code, Product.name, Product.category, Product.price_idr,
-               Product.stock, Product.shop_id).where(Product.active == True)).all()  # noqa: E712
+        select(*_PRODUCT_COLUMNS).where(Product.active == True)).all()  # noqa: E712
     return Index([tuple(p) for p in products], [tuple(s) for s in shops], stamp)
 
 

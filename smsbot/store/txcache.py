@@ -104,6 +104,11 @@ def wrote(session, tables) -> None:
             react(session)
 
 
+def wrote_any(session, tables) -> bool:
+    """This session's transaction (not yet committed) wrote one of `tables`."""
+    return not _tx(session).wrote.isdisjoint(tables)
+
+
 def watch(tables: tuple[str, ...], react: Callable[[object], None]) -> None:
     """Call `react(session)` whenever a session writes one of `tables` (set up once, by
     smsbot.store.engine, beside `install()`)."""
