@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 SEED = 20261201
 SHOPS, PRODUCTS, STORM = 38_226, 200_000, 1_000
-QUICK = dict(shops=300, products=1_500, storm=40, messages=20)
+QUICK = dict(shops=300, products=1_500, storm=40, messages=20, naive=40)
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Payakumbuh
 BUYER = "081300000001"
 
@@ -165,8 +165,9 @@ def imports(folder: Path, shops: int, products: int) -> dict:
     return env
 
 
-def cold_start(env: dict) -> float:
-    """A new `smsbot chat` process until its first CARI answer is written."""
+def cold_start(env: dict) -> tuple[float, float]:
+    """A new `smsbot chat` process until its first CARI answer is written: seconds, and the
+    process's peak RSS in MB (its index and everything else a daemon holds)."""
     started = time.perf_counter()
     process = subprocess.Popen([str(Path(sys.executable).parent / "smsbot"), "chat"], env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -174,9 +175,14 @@ def cold_start(env: dict) -> float:
     process.stdin.flush()
     process.stdout.readline()
     elapsed = time.perf_counter() - started
+    peak = 0.0
+    with open(f"/proc/{process.pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
     process.stdin.close()
     process.wait(timeout=60)
-    return elapsed
+    return elapsed, peak
 
 
 def storm(engine, changes: int, naive: bool) -> list[float]:
@@ -208,6 +214,40 @@ def storm(engine, changes: int, naive: bool) -> list[float]:
     return times[1::2]
 
 
+def core_storm(engine, changes: int, naive: bool) -> list[float]:
+    """The storm without `smsbot chat` around it: each STOK/HARGA through the core and
+    committed, then the CARI through the core and committed, timed."""
+    from sqlmodel import Session, select
+
+    from smsbot.catalog.models import Product, Shop
+    from smsbot.search import index as search_index
+    from smsbot.sms.core import handle_message
+
+    rng = random.Random(SEED + 3)
+    with Session(engine) as session:
+        sellers = session.exec(select(Product.code, Shop.phone)
+                               .join(Shop, Shop.id == Product.shop_id)
+                               .order_by(Product.id).limit(500)).all()
+        handle_message(BUYER, "CARI rendang", NOW, session)  # the index, loaded
+        session.commit()
+    times = []
+    for i in range(changes):
+        code, phone = rng.choice(sellers)
+        change = (f"STOK {code} {rng.randint(0, 99)}" if i % 2 == 0
+                  else f"HARGA {code} {rng.randrange(5000, 90_000, 500)}")
+        with Session(engine) as session:
+            handle_message(phone, change, NOW, session)
+            session.commit()
+        if naive:
+            search_index.forget()
+        started = time.perf_counter()
+        with Session(engine) as session:
+            handle_message(BUYER, rng.choice(CARI), NOW, session)
+            session.commit()
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def peta(engine, repeat: int) -> list[tuple[str, int, float]]:
     from starlette.testclient import TestClient
 
@@ -237,7 +277,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tiny city, a few seconds")
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench_city"))
     args = parser.parse_args()
-    size = QUICK if args.quick else dict(shops=SHOPS, products=PRODUCTS, storm=STORM, messages=400)
+    size = QUICK if args.quick else dict(shops=SHOPS, products=PRODUCTS, storm=STORM,
+                                          messages=400, naive=40)
     # the pipeline, not the abuse guard: one buyer sends every CARI, a few sellers every change
     os.environ.update(SMSBOT_REPLY_LIMITS="off", SMSBOT_LOOP_WINDOW="off")
     folder = Path(args.dir)
@@ -253,10 +294,15 @@ def main() -> None:
     demo = db.make_engine(f"sqlite:///{demo_folder / 'smsbot.db'}")
     seed_demo(demo, NOW)
 
-    cold = cold_start(env)
-    cold_demo = cold_start(dict(os.environ, SMSBOT_DB=str(demo.url)))
-    print(f"cold start (new `smsbot chat` until the first CARI answer): city {cold:.2f} s, "
-          f"demo {cold_demo:.2f} s")
+    cold, cold_rss = cold_start(env)  # no snapshot yet: it builds the index and saves one
+    warm, warm_rss = cold_start(env)  # a restart: the snapshot, caught up by catalog version
+    cold_demo, demo_rss = cold_start(dict(os.environ, SMSBOT_DB=str(demo.url)))
+    print(f"cold start (new `smsbot chat` until the first CARI answer): city, first start "
+          f"after the import (full build) {cold:.2f} s; city, a restart (snapshot) "
+          f"{warm:.2f} s; demo {cold_demo:.2f} s (Python and imports alone); "
+          f"so the catalog adds {warm - cold_demo:.2f} s to a restart")
+    print(f"peak RSS of that process: city with a build {cold_rss:.0f} MB, city from the "
+          f"snapshot {warm_rss:.0f} MB, demo {demo_rss:.0f} MB")
 
     texts = messages(size["messages"], random.Random(SEED + 1))
     at_city, at_demo = chat_times(city, texts), chat_times(demo, texts)
@@ -265,12 +311,25 @@ def main() -> None:
         print(f"{kind} per message through smsbot chat: city {ms(at_city[start::2])}; "
               f"demo {ms(at_demo[start::2])}; ratio city/demo p50 x{city_p50 / demo_p50:.2f}")
 
+    from smsbot.search import index as search_index
+
+    builds = search_index.STATS["builds"]
     ours = storm(city, size["storm"], naive=False)
-    naive = storm(city, size["storm"], naive=True)
-    print(f"storm of {size['storm']} STOK/HARGA + {size['storm']} CARI: CARI {ms(ours)}; "
-          f"naive (whole index rebuilt per change) {ms(naive)}; "
+    rebuilt = search_index.STATS["builds"] - builds
+    # the naive side rebuilds the whole index per change (seconds each at city scale): a
+    # sample of the storm says its p50/p99 as well as all of it would
+    naive = storm(city, min(size["storm"], size["naive"]), naive=True)
+    print(f"storm of {size['storm']} STOK/HARGA + {size['storm']} CARI: CARI {ms(ours)}, "
+          f"full index builds during it: {rebuilt}; "
+          f"naive (whole index rebuilt per change, {len(naive)} changes) {ms(naive)}; "
           f"ratio naive/ours p50 x{pct(naive, 50) / pct(ours, 50):.1f}, "
           f"p99 x{pct(naive, 99) / pct(ours, 99):.1f}")
+
+    ours_core, naive_core = core_storm(city, size["storm"], False), core_storm(
+        city, min(size["storm"], size["naive"]), True)
+    print(f"the same storm in the pure core (handle_message + commit, no outbox or JSON): "
+          f"CARI {ms(ours_core)}; naive {ms(naive_core)}; "
+          f"ratio naive/ours p50 x{pct(naive_core, 50) / pct(ours_core, 50):.1f}")
 
     for label, nbytes, seconds in peta(city, 5 if args.quick else 20):
         print(f"/peta.json {label}: {nbytes / 1000:.1f} KB, {seconds * 1000:.1f} ms")

@@ -598,7 +598,7 @@ def save_snapshot(session, index: Index) -> Path:
 def _write(path: Path, index: Index) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-    with _SAVING:
+    with _SAVING, index._lock:  # no catch-up rewrites slots while they are written out
         with open(partial, "wb") as handle:
             pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
@@ -616,7 +616,9 @@ def _save_later(session, index: Index) -> None:
             _write(path, index)
         except (OSError, pickle.PicklingError):
             log.warning("search index snapshot not saved", exc_info=True)
-    threading.Thread(target=save, name="index-snapshot", daemon=True).start()
+    # not a daemon thread: a process that answers one SMS and exits (`smsbot chat`) still
+    # leaves the snapshot for the next start
+    threading.Thread(target=save, name="index-snapshot").start()
 
 
 def _snapshot(session, current: tuple) -> Index | None:
