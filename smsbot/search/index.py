@@ -46,7 +46,7 @@ CODE_BITS = 27  # the ranking number: out of stock (1 bit), price (34 bits), cod
 PRICE_CAP = (1 << 34) - 1
 
 
-_TRANSIENT = {"_lock", "_word", "_expand_cache", "_shop_masks", "_dense", "nearby"}
+_TRANSIENT = {"_lock", "_word", "_expand_cache", "_shop_masks", "_dense", "nearby", "_shop_by_code"}
 
 
 @dataclass
@@ -185,6 +185,14 @@ class Index:
         return candidates[np.lexsort((self.order[candidates], -scores))].tolist()
 
     # -- changes in place ----------------------------------------------------------------
+    def shop_at(self, code: str) -> int | None:
+        """The index position of the shop with this code (any case), or None: a dict kept
+        until a shop row changes, so CARI <shop code> and INFO cost the same in a city."""
+        table = getattr(self, "_shop_by_code", None)
+        if table is None:
+            table = self._shop_by_code = {c.upper(): s for s, c in enumerate(self.shop_codes)}
+        return table.get(code.upper())
+
     def change(self, products: list[tuple], shops: list[tuple]) -> bool:
         """Apply changed rows in place: products (id, code, name, category, price, stock,
         shop_id, active) and shops (id, code, name, address, kelurahan, lat, lon, hours,
@@ -196,6 +204,8 @@ class Index:
             if row[8] and row[0] not in self.shop_position and row[0] <= self._newest_shop:
                 return False  # shown again
         with self._lock:
+            if shops:
+                self._shop_by_code = None  # a code may have changed or a shop come
             for row in shops:
                 if row[8] and row[0] not in self.shop_position:
                     self._new_shop(row)

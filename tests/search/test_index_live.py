@@ -157,3 +157,23 @@ def test_a_restarted_process_starts_from_the_snapshot_and_catches_up(seeded):
         assert hit(session, "RT03").stock == 0
         search_index.snapshot_path(session).unlink()
     assert (search_index.STATS["builds"], search_index.STATS["snapshots"]) == (builds, snapshots + 1)
+
+
+@pytest.mark.backends
+def test_cari_and_info_by_shop_code_follow_a_changed_code(conversation, db_url, builds):
+    """CARI <shop code> finds the shop through a table kept beside the index (not a scan of
+    every shop per SMS); a shop whose code changes in another process is found by its new
+    code at once, and its old code no longer answers with its products."""
+    assert listed(conversation, "cari RDG6").startswith("1)RT06 Rendang Telur")
+    other = db.make_engine(db_url)
+    try:
+        with Session(other) as session:
+            shop = session.exec(select(Shop).where(Shop.code == "RDG6")).one()
+            shop.code, shop.code_key = "SLM1", "SLM1"
+            session.commit()
+    finally:
+        other.dispose()
+    assert listed(conversation, "cari slm1").startswith("1)RT06 Rendang Telur")
+    assert not listed(conversation, "cari RDG6").startswith("1)RT06")
+    assert conversation.replies(BUYER, "info slm1")[0].startswith("Rendang Bundo Salmah (SLM1)")
+    assert builds() == 0

@@ -35,7 +35,7 @@ def shop_products(ctx: Context, text: str) -> bool:
     if not word or " " in word:
         return False
     index = search_index.load(ctx.session)
-    shop = next((s for s, code in enumerate(index.shop_codes) if code.upper() == word), None)
+    shop = index.shop_at(word)
     if shop is None or word in index.by_code:
         return False
     rows = [Row(h.code, h.name, h.price, h.stock > 0, index.shop_names[shop], index.shop_ids[shop])

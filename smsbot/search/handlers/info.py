@@ -51,9 +51,9 @@ def find_shops(index, text: str) -> list[int]:
     else the name (one position when it is clear which shop)."""
     word = text.split()[0].upper() if len(text.split()) == 1 else ""
     if word:
-        codes = {code.upper(): s for s, code in enumerate(index.shop_codes)}
-        if word in codes:
-            return [codes[word]]
+        shop = index.shop_at(word)
+        if shop is not None:
+            return [shop]
         if word in index.by_code:
             return [int(index.shop[index.by_code[word]])]
     return [m.shop for m in shop_names.find(index, text)]
