@@ -16,6 +16,7 @@ def test_bench_city_quick_prints_every_figure(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
     for figure in ("smsbot import shops", "cold start", "CARI per message", "LOKASI per message",
-                   "ratio city/demo", "naive (whole index rebuilt per change)", "ratio naive/ours",
+                   "ratio city/demo", "full index builds during it: 0",
+                   "naive (whole index rebuilt per change", "ratio naive/ours", "pure core",
                    "/peta.json whole city (no bbox)", "peak RSS"):
         assert figure in out, figure
