@@ -103,8 +103,8 @@ class Index:
                 product_post.setdefault(word, []).append(i)
             for word in shop_words[shop_pos[p[6]]] - own:
                 shop_post.setdefault(word, []).append(i)
-        self.product_post = {w: np.array(v, dtype=np.int32) for w, v in product_post.items()}
-        self.shop_post = {w: np.array(v, dtype=np.int32) for w, v in shop_post.items()}
+        self.product_post = _as_arrays(product_post)
+        self.shop_post = _as_arrays(shop_post)
         self.shop_by_word: dict[str, list[int]] = {}
         for s, words in enumerate(shop_words):
             for word in words:
@@ -545,6 +545,14 @@ class Index:
                    int(self.price[position]), int(self.stock[position]), int(self.shop[position]))
 
 
+def _as_arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
+    """Each posting list as an int32 array, in place: every Python list is freed as soon as
+    its array exists (a city's lists and arrays side by side were most of a build's peak)."""
+    for word in list(postings):
+        postings[word] = np.array(postings[word], dtype=np.int32)
+    return postings  # type: ignore[return-value]
+
+
 def _union(posts: list[np.ndarray]) -> np.ndarray:
     """Sorted union of postings (np.unique's hash path is ~30x slower here)."""
     merged = np.sort(np.concatenate(posts))
@@ -700,10 +708,13 @@ def _rows(session, product_where, shop_where=None, limit=None) -> tuple[list[tup
 def build(session, stamp: tuple = ()) -> Index:
     STATS["builds"] += 1
     connection = session.connection()
-    shops = connection.execute(select(*_SHOP_COLUMNS).where(Shop.active == True)).all()  # noqa: E712
-    products = connection.execute(
-        select(*_PRODUCT_COLUMNS).where(Product.active == True)).all()  # noqa: E712
-    return Index([tuple(p) for p in products], [tuple(s) for s in shops], stamp)
+    # plain tuples straight from the cursor: a list of result rows beside them would double
+    # the build's peak memory at city scale
+    shops = [tuple(s) for s in connection.execute(
+        select(*_SHOP_COLUMNS).where(Shop.active == True))]  # noqa: E712
+    products = [tuple(p) for p in connection.execute(
+        select(*_PRODUCT_COLUMNS).where(Product.active == True))]  # noqa: E712
+    return Index(products, shops, stamp)
 
 
 def forget() -> None:
