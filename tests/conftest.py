@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlmodel import Session
 
+from smsbot.contacts import directory as contacts
+from smsbot.contacts.phones import normalize
 from smsbot.sim.seed import seed_demo
+from smsbot.sms import language
 from smsbot.store import engine as db
 from smsbot.testing import Conversation
 
@@ -16,6 +20,14 @@ pytest_plugins = ["tests.browser"]  # headless Chromium fixtures for the web tes
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Payakumbuh
+
+
+def speaks_english(engine, *phones: str) -> None:
+    """These contacts chose English (as `ENGLISH` does): every reply from now on is English."""
+    with Session(engine) as session:
+        for phone in phones:
+            language.choose(contacts.get_or_create(session, normalize(phone), NOW), "en")
+        session.commit()
 
 
 def pytest_configure(config):

@@ -5,19 +5,9 @@ operator's promo starting "Ikuti ..." gets what can be followed. And the seller'
 from sqlmodel import Session, col, select
 
 from smsbot.broadcasts.models import Follow
-from smsbot.contacts import directory as contacts
-from smsbot.contacts.phones import normalize
-from tests.conftest import NOW
+from tests.conftest import speaks_english
 
 BUYER = "081300000001"
-
-
-def english(engine, phone):
-    with Session(engine) as session:
-        contact = contacts.get_or_create(session, normalize(phone), NOW)
-        contact.language = "en"
-        session.add(contact)
-        session.commit()
 
 
 def follows(engine):
@@ -44,7 +34,7 @@ def test_ikuti_follows_shops_and_food_and_explains_anything_else(conversation, s
 
 
 def test_ikuti_and_the_gate_in_english(conversation, seeded):
-    english(seeded, BUYER)
+    speaks_english(seeded, BUYER)
     conversation.check(f"""
         {BUYER} > Ikuti JobFairActive & UjiKlyakanKerjaBerstifikat
         {BUYER} < You can follow a shop (code or name) or a food. Example: IKUTI RDG1, IKUTI Uni Emi, IKUTI rendang. Shop codes are in CARI results.

@@ -6,21 +6,11 @@ import pytest
 from sqlmodel import Session, select
 
 from smsbot.catalog.models import CatalogVersion, Product
-from smsbot.contacts import directory as contacts
-from smsbot.contacts.phones import normalize
-from tests.conftest import NOW
+from tests.conftest import speaks_english
 
 BUYER = "081300000001"
 EMI = "081266104512"  # RDG1
 IDA = "081374552190"  # RDG2
-
-
-def english(engine, phone):
-    with Session(engine) as session:
-        contact = contacts.get_or_create(session, normalize(phone), NOW)
-        contact.language = "en"
-        session.add(contact)
-        session.commit()
 
 
 def product(engine, code):
@@ -125,8 +115,8 @@ def test_buyers_learn_what_tambah_and_hapus_are_for_in_their_language(conversati
         {BUYER} > STOK RT01 5
         {BUYER} < STOK perintah penjual (ubah stok produk), hanya dari nomor toko terdaftar. Mau jualan? Hubungi kantor UMKM Payakumbuh. Pembeli: ketik BANTUAN
     """)
-    english(seeded, BUYER)
-    english(seeded, EMI)
+    speaks_english(seeded, BUYER)
+    speaks_english(seeded, EMI)
     conversation.check(f"""
         {BUYER} > HAPUS RT01
         {BUYER} < HAPUS is a seller command (hide a product), only from a registered shop number. Want to sell? Contact the Payakumbuh UMKM office. Buyers: send BANTUAN

@@ -4,12 +4,9 @@ a buyer who sends a seller's command learns what it is for. Demo catalog: RT01 a
 Rendang Uni Emi's (RDG1, 081266104512)."""
 
 import pytest
-from sqlmodel import Session
 
-from smsbot.contacts import directory as contacts
-from smsbot.contacts.phones import normalize
 from smsbot.orders import rules as orders
-from tests.conftest import NOW
+from tests.conftest import speaks_english
 
 BUYER = "081300000001"
 EMI = "081266104512"  # RDG1: RT01, RT09
@@ -19,13 +16,6 @@ EMI = "081266104512"  # RDG1: RT01, RT09
 def fixed_codes(monkeypatch):
     queue = ["AB3CD4", "EF5GH6", "JK7MN8"]
     monkeypatch.setattr(orders, "new_code", lambda: queue.pop(0))
-
-
-def english(engine, *phones):
-    with Session(engine) as session:
-        for phone in phones:
-            contacts.get_or_create(session, normalize(phone), NOW).language = "en"
-        session.commit()
 
 
 def ordered(conversation, text):
@@ -66,7 +56,7 @@ def test_terima_tolak_kirim_without_a_code_act_on_the_only_waiting_order(
 
 
 def test_shortcuts_and_the_gate_in_english(conversation, seeded, fixed_codes):
-    english(seeded, BUYER, EMI)
+    speaks_english(seeded, BUYER, EMI)
     ordered(conversation, "PESAN RT01 1")
     ordered(conversation, "PESAN RT09 1")
     conversation.check(f"""

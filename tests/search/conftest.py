@@ -2,10 +2,8 @@
 and "Kerupuk Jangek Pak <owner>", where the owner's name is what tells them apart."""
 
 import pytest
-from sqlmodel import Session, select
 
 from smsbot.catalog.importer import import_file
-from smsbot.contacts.models import Contact
 from smsbot.testing import Conversation
 from tests.conftest import NOW
 
@@ -42,12 +40,3 @@ def namesakes(engine, tmp_path):
         path.write_text(text, encoding="utf-8")
         assert import_file(engine, kind, path, NOW).ok
     return Conversation(engine)
-
-
-def speaks_english(engine, phone: str) -> None:
-    """The contact (who has sent something already) gets English from now on."""
-    with Session(engine) as session:
-        contact = session.exec(select(Contact).where(Contact.phone == "+62" + phone[1:])).one()
-        contact.language = "en"
-        session.add(contact)
-        session.commit()

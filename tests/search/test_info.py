@@ -7,7 +7,7 @@ from sqlmodel import Session
 from smsbot.crm.models import Review
 from smsbot.paths import seed_file
 from smsbot.search.handlers import info
-from tests.search.conftest import speaks_english
+from tests.conftest import speaks_english
 
 BUYER = "081300000001"
 SITE = "umkm.payakumbuh.go.id"

@@ -4,7 +4,7 @@ import pytest
 
 from smsbot.search.nearby import distance_text
 from smsbot.search.places import find_place
-from tests.search.conftest import speaks_english
+from tests.conftest import speaks_english
 
 BUYER = "081300000001"
 
