@@ -43,6 +43,18 @@ AT_PHONE = """device = {device}
 connection = proxyat
 model = at
 """
+# both peers' log and every throughput knob of gammu-smsd (no status checks, no sleeps)
+KNOBS = """logfile = {base}/smsd.log
+debuglevel = 4
+checksecurity = 0
+checkbattery = 0
+checksignal = 0
+checknetwork = 0
+statusfrequency = 0
+loopsleep = 0
+commtimeout = 0
+receivefrequency = 0
+"""
 SMSDRC = """[gammu]
 {phone}logformat = textall
 
@@ -54,17 +66,7 @@ sentsmspath = {base}/sent/
 errorsmspath = {base}/error/
 inboxformat = unicode
 runonreceive = {python} {hook}
-logfile = {base}/smsd.log
-debuglevel = 4
-checksecurity = 0
-checkbattery = 0
-checksignal = 0
-checknetwork = 0
-statusfrequency = 0
-loopsleep = 0
-commtimeout = 0
-receivefrequency = 0
-"""
+""" + KNOBS
 
 
 def ensure_gammu_smsd(install: bool = True) -> str | None:
@@ -165,17 +167,7 @@ host = {host}
 user = {user}
 password = {password}
 database = {database}
-logfile = {base}/smsd.log
-debuglevel = 4
-checksecurity = 0
-checkbattery = 0
-checksignal = 0
-checknetwork = 0
-statusfrequency = 0
-loopsleep = 0
-commtimeout = 0
-receivefrequency = 0
-"""
+""" + KNOBS
 
 
 def run_sql_peer(workdir: Path, messages: list[tuple[str, str]], server: str | None,
