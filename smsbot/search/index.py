@@ -11,20 +11,15 @@ Among equal matches the ranking (in stock first, then cheaper, then code) is `In
 one number per product slot, so a stock or price change moves nothing.
 
 For benches: `load(session)` (build or snapshot, then catch-up), `build(session)`,
-`save_snapshot(session, index)`, `Index.change(product_rows, shop_rows)`, and `STATS` (full
-builds, catch-ups, snapshots read).
+`Index.change(product_rows, shop_rows)`, and `STATS` (full builds, catch-ups, snapshots
+read); the snapshot file itself is smsbot.search.snapshot.
 """
 
 from __future__ import annotations
 
 import bisect
-import hashlib
-import logging
-import os
-import pickle
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -32,6 +27,7 @@ from sqlalchemy import select
 
 from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
+from smsbot.search import snapshot
 from smsbot.search.words import Query, alternatives, fold_words, is_glossary_word, table
 from smsbot.store import txcache
 
@@ -500,7 +496,7 @@ class Index:
         if not candidates.size:
             return empty, empty, unknown
         if not optional and all(len(parts[w]) == 1 and parts[w][0][0] == 100.0 for w in known):
-            return candidates, None, unknown  # every match exact: one tier, already in order
+            return candidates, None, unknown  # every match exact: one tier (first() ranks it)
         scores = np.rint(total).astype(np.int64)
         keep = scores >= KEEP_RATIO * scores.max()
         return candidates[keep], scores[keep], unknown
@@ -568,8 +564,6 @@ _PRODUCT_COLUMNS = (Product.id, Product.code, Product.name, Product.category, Pr
 _SHOP_COLUMNS = (Shop.id, Shop.code, Shop.name, Shop.address, Shop.kelurahan, Shop.lat, Shop.lon,
                  Shop.hours)
 SNAPSHOT_FROM = 10_000  # products: below this a build is quicker than reading a snapshot
-_SAVING = threading.Lock()
-log = logging.getLogger(__name__)
 STATS = {"builds": 0, "changes": 0, "snapshots": 0}  # full builds and in-place catch-ups (tests, benches)
 
 
@@ -592,60 +586,15 @@ def load(session, *, products=None, shops=None) -> Index:
         if index is None or not _catch_up(session, index, current):
             clean = not txcache.wrote_any(session, version.TABLES)
             index = build(session, current if clean else ())  # () : caught up when committed
-            if clean:
-                _save_later(session, index)
+            if clean and index.size >= SNAPSHOT_FROM:
+                snapshot.save_later(session, index)
         _INDEXES[key] = index
     return index
 
 
-# -- snapshots: a restarted process starts from the last build, caught up by version ---------
-def snapshot_path(session) -> Path:
-    """Beside a SQLite database file; in the user's cache folder for a server database."""
-    url = session.get_bind().url
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return Path(url.database).with_suffix(".index.pickle")
-    name = hashlib.sha256(str(url).encode()).hexdigest()[:24]
-    return Path.home() / ".cache" / "smsbot" / f"index-{name}.pickle"
-
-
-def save_snapshot(session, index: Index) -> Path:
-    """Write `index` where `_snapshot` finds it (whole file replaced: a reader never sees half)."""
-    return _write(snapshot_path(session), index)
-
-
-def _write(path: Path, index: Index) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-    with _SAVING, index._lock:  # no catch-up rewrites slots while they are written out
-        with open(partial, "wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-    return path
-
-
-def _save_later(session, index: Index) -> None:
-    """Save a fresh build in the background (about half a second at city scale)."""
-    if index.size < SNAPSHOT_FROM:
-        return
-    path = snapshot_path(session)
-
-    def save():
-        try:
-            _write(path, index)
-        except (OSError, pickle.PicklingError):
-            log.warning("search index snapshot not saved", exc_info=True)
-    # not a daemon thread: a process that answers one SMS and exits (`smsbot chat`) still
-    # leaves the snapshot for the next start
-    threading.Thread(target=save, name="index-snapshot").start()
-
-
 def _snapshot(session, current: tuple) -> Index | None:
     """The saved index, if it is of this database's past (not of a restored older copy)."""
-    try:
-        with open(snapshot_path(session), "rb") as handle:
-            index = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        return None
+    index = snapshot.read(session)
     if not isinstance(index, Index) or not index.stamp or not current or \
             (index.stamp[0] or 0) > (current[0] or 0):
         return None

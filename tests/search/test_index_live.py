@@ -10,7 +10,7 @@ from smsbot.catalog import changes
 from smsbot.catalog.importer import import_file
 from smsbot.catalog.models import Product, Shop
 from smsbot.clock import utcnow
-from smsbot.search import index as search_index
+from smsbot.search import index as search_index, snapshot
 from smsbot.search.words import parse_query
 from smsbot.store import engine as db
 from smsbot.web.actions import run_command
@@ -147,7 +147,7 @@ def test_a_hundred_changes_build_the_index_once(seeded):
 def test_a_restarted_process_starts_from_the_snapshot_and_catches_up(seeded):
     with Session(seeded) as session:
         rt03 = session.exec(select(Product).where(Product.code == "RT03")).one().id
-        search_index.save_snapshot(session, search_index.load(session))
+        snapshot.save(session, search_index.load(session))
     search_index.forget()  # the process stopped
     with Session(seeded) as session:
         changes.change_product(session, rt03, stock=0)  # a change while it was down
@@ -155,7 +155,7 @@ def test_a_restarted_process_starts_from_the_snapshot_and_catches_up(seeded):
     builds, snapshots = search_index.STATS["builds"], search_index.STATS["snapshots"]
     with Session(seeded) as session:
         assert hit(session, "RT03").stock == 0
-        search_index.snapshot_path(session).unlink()
+        snapshot.path(session).unlink()
     assert (search_index.STATS["builds"], search_index.STATS["snapshots"]) == (builds, snapshots + 1)
 
 
