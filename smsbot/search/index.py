@@ -18,17 +18,22 @@ read); the snapshot file itself is smsbot.search.snapshot.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
+from smsbot import __version__
 from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
 from smsbot.search import snapshot
-from smsbot.search.words import Query, alternatives, fold_words, is_glossary_word, table
+from smsbot.search.bulk import gc_paused
+from smsbot.search.words import Query, alternatives, fold_name, is_glossary_word, table
+from smsbot.sms import grammar
 from smsbot.store import txcache
 
 SHOP_WEIGHT = 0.7  # a word found only in the shop's name counts less than in the product's
@@ -40,9 +45,6 @@ HEAD_TYPO = 85.0  # a typo of a food's name explains a match from this score, or
 # when it keeps the first letter, as typos do: "gelaai" (77) is galamai, "senang" (77) is no rendang
 CODE_BITS = 27  # the ranking number: out of stock (1 bit), price (34 bits), code (27 bits)
 PRICE_CAP = (1 << 34) - 1
-
-
-_TRANSIENT = {"_lock", "_word", "_expand_cache", "_shop_masks", "_dense", "nearby", "_shop_by_code"}
 
 
 @dataclass
@@ -64,16 +66,18 @@ class Index:
     def __init__(self, products: list[tuple], shops: list[tuple], stamp: tuple = ()):
         self.stamp = stamp
         self.unsure: set[int] = set()  # product ids applied from a transaction not yet committed
+        self.changed_rows = 0  # rows applied in place since the build or the snapshot read
         # shops: id, code, name, address, kelurahan, lat, lon, hours
+        one = _Shared()  # a city's names repeat ("Rendang Telur 250g"): one string each
         self.shop_ids = [s[0] for s in shops]
         self.shop_position = shop_pos = {s[0]: i for i, s in enumerate(shops)}  # id -> position
         self.shop_codes = [s[1] for s in shops]
         self.shop_names = [s[2] for s in shops]
-        self.shop_address = [s[3] or "" for s in shops]
-        self.shop_kelurahan = [s[4] or "" for s in shops]
+        self.shop_address = [one(s[3] or "") for s in shops]
+        self.shop_kelurahan = [one(s[4] or "") for s in shops]
         self.shop_lat = np.array([s[5] if s[5] is not None else np.nan for s in shops], dtype=np.float64)
         self.shop_lon = np.array([s[6] if s[6] is not None else np.nan for s in shops], dtype=np.float64)
-        self.shop_hours = [s[7] or "" for s in shops]
+        self.shop_hours = [one(s[7] or "") for s in shops]
         self._newest_shop = max(self.shop_ids, default=0)  # a shop below it not here was hidden
         # products: id, code, name, category, price, stock, shop_id -> ranking order
         rows = sorted((p for p in products if p[6] in shop_pos),
@@ -81,44 +85,78 @@ class Index:
         self.ids = [p[0] for p in rows]
         self.position_of = {p[0]: i for i, p in enumerate(rows)}  # product id -> slot
         self.codes = [p[1] for p in rows]
-        self.names = [p[2] for p in rows]
-        self.categories = [p[3] or "" for p in rows]
+        self.names = [one(p[2]) for p in rows]
+        self.categories = [one(p[3] or "") for p in rows]
         self.price = np.array([p[4] for p in rows], dtype=np.int64)
         self.stock = np.array([p[5] for p in rows], dtype=np.int32)
         self.shop = np.array([shop_pos[p[6]] for p in rows], dtype=np.int32)
-        self.by_code = {code.upper(): i for i, code in enumerate(self.codes)}
+        self.by_code = {_upper(code): i for i, code in enumerate(self.codes)}
         self.size = len(rows)
         self._rank_codes()
 
-        self.shop_words = shop_words = [set(fold_words(name)) for name in self.shop_names]
+        shop_words = [set(fold_name(name)) for name in self.shop_names]
         product_post: dict[str, list[int]] = {}
         shop_post: dict[str, list[int]] = {}
+        folded: dict[str, set[str]] = {}  # names repeat: each is folded once
         for i, p in enumerate(rows):
-            own = set(fold_words(f"{p[2]} {p[3]}"))
+            text = f"{p[2]} {p[3]}"
+            own = folded.get(text)
+            if own is None:
+                own = folded[text] = set(fold_name(text))
             for word in own:
                 product_post.setdefault(word, []).append(i)
             for word in shop_words[shop_pos[p[6]]] - own:
                 shop_post.setdefault(word, []).append(i)
         self.product_post = _as_arrays(product_post)
         self.shop_post = _as_arrays(shop_post)
-        self.shop_by_word: dict[str, list[int]] = {}
-        for s, words in enumerate(shop_words):
-            for word in words:
-                self.shop_by_word.setdefault(word, []).append(s)
         self._lock = threading.Lock()  # the work buffers below are reused by every search
         self._word = np.zeros(self.size, dtype=np.float32)
         self._words_changed()
 
-    def __getstate__(self) -> dict:  # a snapshot: what a build reads, not the work buffers
-        state = {k: v for k, v in self.__dict__.items() if k not in _TRANSIENT}
-        state["unsure"] = set()
-        return state
+    def columns(self) -> dict:
+        """What a snapshot keeps: flat lists and arrays, not the dicts `from_columns` makes
+        again from them (a city's dicts took most of a snapshot's reading time). Call it
+        holding `_lock`: the lists are the live ones."""
+        return {
+            "folding": folding(), "stamp": self.stamp, "size": self.size,
+            "newest_shop": self._newest_shop, "shop_ids": np.array(self.shop_ids, dtype=np.int64),
+            "shop_codes": self.shop_codes, "shop_names": self.shop_names,
+            "shop_address": self.shop_address, "shop_kelurahan": self.shop_kelurahan,
+            "shop_hours": self.shop_hours, "shop_lat": self.shop_lat, "shop_lon": self.shop_lon,
+            "ids": np.array(self.ids, dtype=np.int64), "codes": self.codes, "names": self.names,
+            "categories": self.categories, "price": self.price, "stock": self.stock,
+            "shop": self.shop, "order": self.order,
+            "sorted_codes": self._sorted_codes,  # every code's rank; its slot, -1 when hidden
+            "code_ranks": np.fromiter(map(self._code_rank.__getitem__, self._sorted_codes),
+                                      dtype=np.int64, count=len(self._sorted_codes)),
+            "code_slots": np.fromiter((self.by_code.get(c, -1) for c in self._sorted_codes),
+                                      dtype=np.int64, count=len(self._sorted_codes)),
+            "product_post": self.product_post, "shop_post": self.shop_post,
+        }
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._word = np.zeros(self.size, dtype=np.float32)
-        self._expand_cache, self._shop_masks, self._dense, self.nearby = {}, {}, {}, None
+    @classmethod
+    def from_columns(cls, state: dict) -> Index:
+        """The index `columns` described, with its dicts and work buffers made again."""
+        index = cls.__new__(cls)
+        index.stamp, index.size, index._newest_shop = state["stamp"], state["size"], state["newest_shop"]
+        index.unsure, index.changed_rows = set(), 0
+        index.shop_ids = state["shop_ids"].tolist()
+        index.shop_position = dict(zip(index.shop_ids, range(len(index.shop_ids))))
+        for name in ("shop_codes", "shop_names", "shop_address", "shop_kelurahan", "shop_hours",
+                     "shop_lat", "shop_lon", "codes", "names", "categories", "price", "stock",
+                     "shop", "order", "product_post", "shop_post"):
+            setattr(index, name, state[name])
+        index.ids = state["ids"].tolist()
+        index.position_of = dict(zip(index.ids, range(len(index.ids))))
+        index._sorted_codes = codes = state["sorted_codes"]
+        index._code_rank = dict(zip(codes, state["code_ranks"].tolist()))
+        slots = state["code_slots"]
+        listed = np.flatnonzero(slots >= 0).tolist()
+        index.by_code = dict(zip([codes[i] for i in listed], slots[listed].tolist()))
+        index._lock = threading.Lock()
+        index._word = np.zeros(index.size, dtype=np.float32)
+        index._words_changed()
+        return index
 
     def _words_changed(self) -> None:
         """The vocabulary and every cache over words or postings, again."""
@@ -214,6 +252,7 @@ class Index:
                 self._words_changed()
             else:
                 self._shop_masks = {}
+            self.changed_rows += len(products) + len(shops)
         return True
 
     def _change_shop(self, row: tuple) -> bool:
@@ -228,19 +267,12 @@ class Index:
         if not (self.shop_lat[s] == lat and self.shop_lon[s] == lon):
             self.shop_lat[s], self.shop_lon[s] = lat, lon
             self.nearby = None
-        if name == self.shop_names[s] and self.shop_words[s]:
+        if name == self.shop_names[s]:
             return False
         positions = [p for p in np.flatnonzero(self.shop == s).tolist() if self._listed(p)]
         for p in positions:
             self._unpost(p)
-        for word in self.shop_words[s]:
-            self.shop_by_word[word].remove(s)
-            if not self.shop_by_word[word]:
-                del self.shop_by_word[word]
         self.shop_names[s] = name
-        self.shop_words[s] = set(fold_words(name))
-        for word in self.shop_words[s]:
-            self.shop_by_word.setdefault(word, []).append(s)
         for p in positions:
             self._post(p)
         return True
@@ -287,7 +319,6 @@ class Index:
         for column in (self.shop_codes, self.shop_names, self.shop_address, self.shop_kelurahan,
                        self.shop_hours):
             column.append("")
-        self.shop_words.append(set())
         self.shop_ids.append(row[0])
         self.shop_position[row[0]] = s
         self._newest_shop = max(self._newest_shop, row[0])
@@ -311,8 +342,12 @@ class Index:
         return p
 
     def _words_of(self, p: int) -> tuple[set[str], set[str]]:
-        own = set(fold_words(f"{self.names[p]} {self.categories[p]}"))
-        return own, self.shop_words[int(self.shop[p])] - own
+        own = set(fold_name(f"{self.names[p]} {self.categories[p]}"))
+        return own, self._shop_words(int(self.shop[p])) - own
+
+    def _shop_words(self, s: int) -> set[str]:
+        """A shop name's words, folded when needed (a change) rather than kept for every shop."""
+        return set(fold_name(self.shop_names[s]))
 
     def _post(self, p: int) -> None:
         own, shop = self._words_of(p)
@@ -399,7 +434,7 @@ class Index:
         "Galamai Durian", "Pinyaram Gula ..."), computed once per index."""
         heads = getattr(self, "_head_words", None)
         if heads is None:
-            names = {tuple(fold_words(name)[:2]) for name in set(self.names)}
+            names = {tuple(fold_name(name)[:2]) for name in set(self.names)}
             heads = self._head_words = frozenset(
                 w for words in names for w in words if w.isalpha() and len(w) >= 3)
         return heads
@@ -549,6 +584,19 @@ def _as_arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
     return postings  # type: ignore[return-value]
 
 
+class _Shared(dict):
+    """Equal strings as one object (a build's transient table)."""
+
+    def __call__(self, text: str) -> str:
+        return self.setdefault(text, text)
+
+
+def _upper(code: str) -> str:
+    """A code in upper case, the same string object when it is already (most are)."""
+    upper = code.upper()
+    return code if upper == code else upper
+
+
 def _union(posts: list[np.ndarray]) -> np.ndarray:
     """Sorted union of postings (np.unique's hash path is ~30x slower here)."""
     merged = np.sort(np.concatenate(posts))
@@ -564,6 +612,7 @@ _PRODUCT_COLUMNS = (Product.id, Product.code, Product.name, Product.category, Pr
 _SHOP_COLUMNS = (Shop.id, Shop.code, Shop.name, Shop.address, Shop.kelurahan, Shop.lat, Shop.lon,
                  Shop.hours)
 SNAPSHOT_FROM = 10_000  # products: below this a build is quicker than reading a snapshot
+SNAPSHOT_AGAIN = 2_000  # rows changed since the last snapshot: a restart would catch up ~0.2 s
 STATS = {"builds": 0, "changes": 0, "snapshots": 0}  # full builds and in-place catch-ups (tests, benches)
 
 
@@ -588,18 +637,33 @@ def load(session, *, products=None, shops=None) -> Index:
             index = build(session, current if clean else ())  # () : caught up when committed
             if clean and index.size >= SNAPSHOT_FROM:
                 snapshot.save_later(session, index)
+        elif index.changed_rows >= SNAPSHOT_AGAIN and index.size >= SNAPSHOT_FROM \
+                and index.stamp == current and not index.unsure:
+            index.changed_rows = 0
+            snapshot.save_later(session, index)  # so a restart has little to catch up
         _INDEXES[key] = index
     return index
 
 
 def _snapshot(session, current: tuple) -> Index | None:
-    """The saved index, if it is of this database's past (not of a restored older copy)."""
-    index = snapshot.read(session)
-    if not isinstance(index, Index) or not index.stamp or not current or \
-            (index.stamp[0] or 0) > (current[0] or 0):
+    """The saved index, if it is of this database's past (not of a restored older copy) and
+    its words were folded as this version folds them."""
+    state = snapshot.read(session)
+    if not isinstance(state, dict) or state.get("folding") != folding() or \
+            not state.get("stamp") or not current or (state["stamp"][0] or 0) > (current[0] or 0):
         return None
+    with gc_paused():
+        index = Index.from_columns(state)
     STATS["snapshots"] += 1
     return index
+
+
+@lru_cache(maxsize=1)
+def folding() -> str:
+    """A fingerprint of how words are folded (smsbot's version and the synonyms table): a
+    snapshot folded otherwise would find words no query is folded to any more."""
+    synonyms = grammar.load().data.get("synonyms", {})
+    return hashlib.sha256(f"{__version__} {synonyms!r}".encode()).hexdigest()[:16]
 
 
 def apply(session, product_ids=(), shop_ids=()) -> None:
@@ -661,9 +725,10 @@ def build(session, stamp: tuple = ()) -> Index:
     # the build's peak memory at city scale
     shops = [tuple(s) for s in connection.execute(
         select(*_SHOP_COLUMNS).where(Shop.active == True))]  # noqa: E712
-    products = [tuple(p) for p in connection.execute(
-        select(*_PRODUCT_COLUMNS).where(Product.active == True))]  # noqa: E712
-    return Index(products, shops, stamp)
+    with gc_paused():
+        products = [tuple(p) for p in connection.execute(
+            select(*_PRODUCT_COLUMNS).where(Product.active == True))]  # noqa: E712
+        return Index(products, shops, stamp)
 
 
 def forget() -> None:

@@ -117,6 +117,12 @@ def fold_words(text: str) -> list[str]:
     return list(_fold(text))
 
 
+def fold_name(text: str) -> list[str]:
+    """`fold_words` for a catalog name, not cached: a city's index build would otherwise fill
+    the cache of what buyers type with 65,536 names (about 30 MB) and keep them."""
+    return list(_fold_with(table(), text))
+
+
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> tuple[str, ...]:
     return _fold_with(table(), text)

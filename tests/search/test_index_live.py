@@ -177,3 +177,23 @@ def test_cari_and_info_by_shop_code_follow_a_changed_code(conversation, db_url, 
     assert not listed(conversation, "cari RDG6").startswith("1)RT06")
     assert conversation.replies(BUYER, "info slm1")[0].startswith("Rendang Bundo Salmah (SLM1)")
     assert builds() == 0
+
+
+def test_a_long_running_index_is_saved_again_after_many_changes(seeded, monkeypatch):
+    """A daemon that runs for weeks saves its index again every SNAPSHOT_AGAIN changed rows,
+    so its restart catches up a few rows, not weeks of them (or a full build)."""
+    saved = []
+    monkeypatch.setattr(search_index, "SNAPSHOT_FROM", 0)
+    monkeypatch.setattr(search_index, "SNAPSHOT_AGAIN", 3)
+    monkeypatch.setattr(snapshot, "save_later", lambda session, index: saved.append(index.stamp))
+    with Session(seeded) as session:
+        rt03 = session.exec(select(Product).where(Product.code == "RT03")).one().id
+        hit(session, "RT03")
+    assert len(saved) == 1  # the build
+    for n in range(4):
+        with Session(seeded) as session:
+            changes.change_product(session, rt03, stock=n)
+            session.commit()
+        with Session(seeded) as session:
+            assert hit(session, "RT03").stock == n
+    assert len(saved) == 2 and saved[1] != saved[0]  # saved again, with its newer stamp

@@ -1,0 +1,114 @@
+"""A restarted process answers from the index's snapshot exactly as the process that wrote
+it did, after any kind of catalog change, and goes on changing it in place; a snapshot it
+cannot trust (another layout, another way of folding words, a cut file) is never read."""
+
+import numpy as np
+import pytest
+
+from smsbot.search import index as search_index, snapshot
+from smsbot.search.index import Index
+from smsbot.search.words import parse_query
+
+# shops: id, code, name, address, kelurahan, lat, lon, hours (+ active in a change)
+SHOPS = [
+    (1, "RDG1", "Rendang Uni Emi", "Jl. Tan Malaka No. 12", "Ibuh", -0.2231, 100.6312, "08:00-21:00"),
+    (2, "GLM1", "Galamai Mak Sari", "Jl. Jambu 22", "Ibuh", -0.2250, 100.6330, "07:00-17:00"),
+    (3, "SNJ1", "Sanjai Amak Upik", "Jl. Sudirman 3", "Labuah Basilang", -0.2290, 100.6401, ""),
+]
+# products: id, code, name, category, price, stock, shop id (+ active in a change)
+PRODUCTS = [
+    (10, "RT01", "Rendang Telur 250g", "rendang", 25_000, 10, 1),
+    (11, "RP01", "Rendang Paru 250g", "rendang", 48_000, 0, 1),
+    (12, "GL01", "Galamai Durian 250g", "galamai", 26_000, 5, 2),
+    (13, "GL02", "Galamai Original 250g", "galamai", 24_000, 7, 2),
+    (14, "SJ01", "Sanjai Balado 200g", "sanjai", 15_000, 30, 3),
+    (15, "SJ02", "Sanjai Tawar 200g", "sanjai", 13_000, 0, 3),
+]
+QUERIES = ["rendang", "galamai", "sanjai balado", "uni emi", "rendang murah", "galamay",
+           "RT01", "paru", "amak upik", "dendeng", "galamai 25rb"]
+
+
+def answers(index: Index) -> list:
+    """What buyers would be told: every query's hits with their shop, and each shop code."""
+    found = []
+    for text in QUERIES:
+        positions, unknown = index.search(parse_query(text))
+        found.append((text, unknown, [
+            (h.code, h.name, h.price, h.stock, index.shop_codes[h.shop], index.shop_names[h.shop])
+            for h in map(index.hit, positions)]))
+    for code in ("RDG1", "GLM1", "SNJ1", "SLM1", "KUE1"):
+        s = index.shop_at(code)
+        found.append((code, None if s is None else (
+            index.shop_names[s], index.shop_address[s], index.shop_hours[s],
+            place(index.shop_lat[s]), place(index.shop_lon[s]))))
+    return found
+
+
+def place(degrees) -> float | None:
+    return None if np.isnan(degrees) else float(degrees)
+
+
+def change(index: Index, round_: int) -> None:
+    """One of every kind of change a live catalog sees."""
+    p, s = round_ * 100, round_ * 10
+    assert index.change(
+        [(10, "RT01", "Rendang Telur 250g", "rendang", 21_000 + p, 0 + round_, 1, True),  # HARGA, STOK
+         (11, "RP01", "Rendang Paru Pedas 250g", "rendang", 48_000, 3, 1, True),  # renamed
+         (13, f"GO{round_:02d}", "Galamai Original 250g", "galamai", 24_000, 7, 2, True),  # new code
+         (15, "SJ02", "Sanjai Tawar 200g", "sanjai", 13_000, 0, 3, False),  # hidden (HAPUS)
+         (20 + round_, f"RA{round_:02d}", "Rendang Ayam 250g", "rendang", 30_000, 20, 1, True),  # TAMBAH
+         (30 + round_, f"KB{round_:02d}", "Kue Bawang", "kue", 9_000, 4, 4 + round_, True)],
+        [(2, "GLM1", f"Galamai Mak Sari {s}", "Jl. Jambu 22", "Ibuh", -0.2250, 100.6330, "07-17", True),
+         (3, "SNJ1", "Sanjai Amak Upik", "Jl. Sudirman 5", "Labuah Basilang", -0.2291, 100.6402, "", True),
+         (4 + round_, f"KUE{round_}", "Kue Bawang Bundo", "Pasar Ibuh", "Ibuh", -0.224, 100.632, "", True)])
+
+
+def restarted(index: Index, tmp_path) -> Index:
+    target = snapshot.write(tmp_path / "smsbot.index.pickle", index)
+    state = snapshot.read_file(target)
+    assert state is not None
+    return Index.from_columns(state)
+
+
+def test_a_restart_answers_as_the_index_it_saved_and_changes_in_place_alike(tmp_path):
+    live = Index(PRODUCTS, SHOPS, stamp=(7,))
+    change(live, 1)
+    loaded = restarted(live, tmp_path)
+    assert answers(loaded) == answers(live)
+    assert ("RA01", "Rendang Ayam 250g") in [hit[:2] for hit in answers(loaded)[0][2]]
+    for index in (live, loaded):  # both processes see the same changes after the restart
+        change(index, 2)
+    assert answers(loaded) == answers(live)
+    assert any(hit[0] == "RA02" for hit in answers(loaded)[0][2])
+    assert loaded.stamp == (7,)
+
+
+def test_a_name_holding_the_snapshots_separator_comes_back_whole(tmp_path):
+    shops = [(1, "RDG1", "Rendang\x00Uni Emi", "Jl. Tan Malaka", "Ibuh", None, None, None)]
+    loaded = restarted(Index(PRODUCTS[:2], shops), tmp_path)
+    assert loaded.shop_names == ["Rendang\x00Uni Emi"]
+    assert place(loaded.shop_lat[0]) is None  # no place stays no place
+    assert answers(loaded) == answers(Index(PRODUCTS[:2], shops))
+
+
+def test_a_snapshot_it_cannot_trust_is_not_read(tmp_path, monkeypatch):
+    index = Index(PRODUCTS, SHOPS, stamp=(7,))
+    target = snapshot.write(tmp_path / "smsbot.index.pickle", index)
+    good = target.read_bytes()
+    target.write_bytes(good[: len(good) // 2])  # cut short (a full disk)
+    assert snapshot.read_file(target) is None
+    target.write_bytes(b"\x80\x05" + good[len(snapshot.MAGIC):])  # the old whole-object pickle
+    assert snapshot.read_file(target) is None
+    target.write_bytes(good)
+    assert snapshot.read_file(target)["stamp"] == (7,)
+    monkeypatch.setattr(snapshot, "read", lambda session: snapshot.read_file(target))
+    assert search_index._snapshot(None, (7,)) is not None
+    assert search_index._snapshot(None, (6,)) is None  # of a newer database than this one
+    monkeypatch.setattr(search_index, "folding", lambda: "words folded otherwise")
+    assert search_index._snapshot(None, (7,)) is None
+
+
+@pytest.mark.parametrize("column", [["a", "b", "a", "a"] * 600, ["x\x00y", "z"], [1, 2, 3], [],
+                                    {"rendang": None}])
+def test_every_column_comes_back_as_it_was(column):
+    assert snapshot._unpack(snapshot._pack(column)) == column
