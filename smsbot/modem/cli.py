@@ -62,6 +62,7 @@ def run(obj, gammurcs: tuple[str, ...], smsd_url: str | None, smsd_phone: str, s
     from smsbot.modem.daemon import ModemUnavailable
     from smsbot.modem.pool import Pool
     from smsbot.modem.transport.gammu_modem import GammuTransport
+    from smsbot.search import index as search_index
 
     try:
         settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,
@@ -88,6 +89,7 @@ def run(obj, gammurcs: tuple[str, ...], smsd_url: str | None, smsd_phone: str, s
     except ValueError as exc:
         click.echo(f"smsbot run: {exc}", err=True)
         sys.exit(1)
+    search_index.load_later(obj.engine)  # read while the modems open, not at the first CARI
     scheduler = None
     if not no_scheduler and not until_idle:
         from smsbot.broadcasts.scheduler import start_scheduler

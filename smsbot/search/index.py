@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
+from sqlmodel import Session
 
 from smsbot import __version__
 from smsbot.catalog import version
@@ -35,6 +37,8 @@ from smsbot.search.bulk import gc_paused
 from smsbot.search.words import Query, alternatives, fold_name, is_glossary_word, table
 from smsbot.sms import grammar
 from smsbot.store import txcache
+
+log = logging.getLogger(__name__)
 
 SHOP_WEIGHT = 0.7  # a word found only in the shop's name counts less than in the product's
 ADDRESS_WEIGHT = 0.3
@@ -729,6 +733,21 @@ def build(session, stamp: tuple = ()) -> Index:
         products = [tuple(p) for p in connection.execute(
             select(*_PRODUCT_COLUMNS).where(Product.active == True))]  # noqa: E712
         return Index(products, shops, stamp)
+
+
+def load_later(engine) -> threading.Thread:
+    """Load this database's index in a background thread. A daemon calls it as it starts:
+    its modem opens meanwhile (Gammu lets other threads run while it waits on the modem),
+    and a CARI that comes before the index is ready waits for this load, not for another."""
+    def load_now():
+        try:
+            with Session(engine) as session:
+                load(session)
+        except Exception:  # the first CARI loads it again and reports what is wrong
+            log.warning("search index not loaded ahead", exc_info=True)
+    thread = threading.Thread(target=load_now, name="index-load", daemon=True)
+    thread.start()
+    return thread
 
 
 def forget() -> None:

@@ -3,13 +3,18 @@ STOK, HARGA or PROMO, an order taking stock back and forth, an import, the websi
 another process on the same database. The search index catches up in place by catalog
 version; a full build happens only when the index is first loaded."""
 
+import threading
+
 import pytest
+from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from smsbot.catalog import changes
 from smsbot.catalog.importer import import_file
 from smsbot.catalog.models import Product, Shop
+from smsbot.cli import main
 from smsbot.clock import utcnow
+from smsbot.modem import dummy
 from smsbot.search import index as search_index, snapshot
 from smsbot.search.words import parse_query
 from smsbot.store import engine as db
@@ -197,3 +202,21 @@ def test_a_long_running_index_is_saved_again_after_many_changes(seeded, monkeypa
         with Session(seeded) as session:
             assert hit(session, "RT03").stock == n
     assert len(saved) == 2 and saved[1] != saved[0]  # saved again, with its newer stamp
+
+
+def test_the_daemon_reads_the_index_as_it_starts_not_at_the_first_cari(seeded, tmp_path):
+    """`smsbot run` loads the catalog's index while its modem opens, before any SMS: at city
+    scale the first CARI would otherwise wait for a snapshot read or a build."""
+    search_index.forget()
+    builds = search_index.STATS["builds"]
+    gammurc = dummy.write_config(tmp_path / "phone")
+    result = CliRunner().invoke(main, ["--db", str(seeded.url), "run", "--modem", str(gammurc),
+                                       "--until-idle"])
+    assert result.exit_code == 0, result.output
+    for thread in threading.enumerate():
+        if thread.name == "index-load":
+            thread.join(timeout=30)
+    assert search_index.STATS["builds"] == builds + 1  # no SMS came: loaded ahead
+    with Session(seeded) as session:
+        assert hit(session, "RT03").code == "RT03"
+    assert search_index.STATS["builds"] == builds + 1  # the first CARI found it loaded
