@@ -21,6 +21,7 @@ import bisect
 import hashlib
 import logging
 import threading
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -131,8 +132,7 @@ class Index:
             "categories": self.categories, "price": self.price, "stock": self.stock,
             "shop": self.shop, "order": self.order,
             "sorted_codes": self._sorted_codes,  # every code's rank; its slot, -1 when hidden
-            "code_ranks": np.fromiter(map(self._code_rank.__getitem__, self._sorted_codes),
-                                      dtype=np.int64, count=len(self._sorted_codes)),
+            "code_ranks": np.frombuffer(self._sorted_ranks, dtype=np.int64).copy(),
             "code_slots": np.fromiter((self.by_code.get(c, -1) for c in self._sorted_codes),
                                       dtype=np.int64, count=len(self._sorted_codes)),
             "product_post": self.product_post, "shop_post": self.shop_post,
@@ -153,7 +153,7 @@ class Index:
         index.ids = state["ids"].tolist()
         index.position_of = dict(zip(index.ids, range(len(index.ids))))
         index._sorted_codes = codes = state["sorted_codes"]
-        index._code_rank = dict(zip(codes, state["code_ranks"].tolist()))
+        index._sorted_ranks = array("q", state["code_ranks"].astype(np.int64).tobytes())
         slots = state["code_slots"]
         listed = np.flatnonzero(slots >= 0).tolist()
         index.by_code = dict(zip([codes[i] for i in listed], slots[listed].tolist()))
@@ -176,31 +176,39 @@ class Index:
         self._head_words = None  # food names for typos (_heads), again from the new names
 
     # -- ranking -------------------------------------------------------------------------
-    def _rank_codes(self) -> None:
-        """Each code's place in code order, spaced out so a new code fits between two."""
-        self._sorted_codes = sorted(self.by_code)
+    def _rank_codes(self, *new: str) -> None:
+        """Each code's place in code order, spaced out so a new code fits between two: codes
+        sorted, and beside them their ranks (no dict: a restart would hash every code)."""
+        self._sorted_codes = sorted(set(self.by_code).union(new))
         gap = max(1, (1 << CODE_BITS) // (len(self._sorted_codes) + 1))
-        self._code_rank = {code: (i + 1) * gap for i, code in enumerate(self._sorted_codes)}
-        ranks = np.array([self._code_rank.get(c.upper(), 0) for c in self.codes], dtype=np.int64)
+        self._sorted_ranks = array("q", range(gap, gap * (len(self._sorted_codes) + 1), gap))
+        rank = dict(zip(self._sorted_codes, self._sorted_ranks))
+        ranks = np.array([rank.get(c.upper(), 0) for c in self.codes], dtype=np.int64)
         self.order = ((self.stock <= 0).astype(np.int64) << 62
                       | np.minimum(self.price, PRICE_CAP) << CODE_BITS | ranks)
 
+    def _code_rank(self, code: str) -> int | None:
+        """An upper-case code's rank, or None when it has none yet."""
+        at = bisect.bisect_left(self._sorted_codes, code)
+        if at < len(self._sorted_codes) and self._sorted_codes[at] == code:
+            return self._sorted_ranks[at]
+        return None
+
     def _order_of(self, position: int) -> int:
         """In stock first, then cheaper, then by code, as one number (lower is better)."""
-        code = self._code_rank.get(self.codes[position].upper(), 0)
+        code = self._code_rank(self.codes[position].upper()) or 0
         price = min(int(self.price[position]), PRICE_CAP)
         return (int(self.stock[position] <= 0) << 62) | (price << CODE_BITS) | code
 
     def _place_code(self, code: str) -> None:
         at = bisect.bisect_left(self._sorted_codes, code)
-        low = self._code_rank[self._sorted_codes[at - 1]] if at else 0
-        high = (self._code_rank[self._sorted_codes[at]] if at < len(self._sorted_codes)
-                else 1 << CODE_BITS)
-        self._sorted_codes.insert(at, code)
+        low = self._sorted_ranks[at - 1] if at else 0
+        high = self._sorted_ranks[at] if at < len(self._sorted_codes) else 1 << CODE_BITS
         if high - low < 2:
-            self._rank_codes()  # no room left between two neighbours: space them all again
+            self._rank_codes(code)  # no room left between two neighbours: space them all again
         else:
-            self._code_rank[code] = (low + high) // 2
+            self._sorted_codes.insert(at, code)
+            self._sorted_ranks.insert(at, (low + high) // 2)
 
     def first(self, candidates: np.ndarray, limit: int, scores: np.ndarray | None = None) -> list[int]:
         """The best `limit` candidates: higher score first (all equal when None), then
@@ -305,7 +313,7 @@ class Index:
         if not live:
             return True
         self.shop[p] = shop
-        if code.upper() not in self._code_rank:
+        if self._code_rank(code.upper()) is None:
             self._place_code(code.upper())
         self.by_code[code.upper()] = p
         self.order[p] = self._order_of(p)

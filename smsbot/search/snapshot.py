@@ -68,7 +68,7 @@ def read_file(target: Path) -> dict | None:
             if handle.read(len(MAGIC)) != MAGIC:
                 return None
             with gc_paused():
-                return {name: _unpack(value) for name, value in pickle.load(handle).items()}
+                return _unpack_all(pickle.load(handle))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError,
             KeyError, IndexError):
         return None
@@ -80,12 +80,20 @@ def write(target: Path, index) -> Path:
     partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
     with _SAVING:
         with index._lock:  # no catch-up rewrites a column while it is copied
-            packed = {name: _pack(value) for name, value in index.columns().items()}
+            packed = _pack_all(index.columns())
         with open(partial, "wb") as handle:
             handle.write(MAGIC)
             pickle.dump(packed, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, target)
     return target
+
+
+def _pack_all(columns: dict) -> dict:
+    return {name: _pack(value) for name, value in columns.items()}
+
+
+def _unpack_all(packed: dict) -> dict:
+    return {name: _unpack(value) for name, value in packed.items()}
 
 
 def _pack(value):

@@ -112,3 +112,21 @@ def test_a_snapshot_it_cannot_trust_is_not_read(tmp_path, monkeypatch):
                                     {"rendang": None}])
 def test_every_column_comes_back_as_it_was(column):
     assert snapshot._unpack(snapshot._pack(column)) == column
+
+
+def test_new_codes_keep_code_order_among_equals_even_when_ranks_run_out(monkeypatch):
+    """Equal products (same stock state and price) list by code, also codes added in place
+    after the build and after a restart, and when no rank is left between two neighbours
+    (all are spaced out again)."""
+    monkeypatch.setattr(search_index, "CODE_BITS", 6)  # 64 ranks: they run out quickly
+    shops = SHOPS[:1]
+    same = [(40 + i, f"KB{i * 10:03d}", "Kue Bawang", "kue", 9_000, 5, 1) for i in range(4)]
+    index = Index(same, shops)
+    added = [f"KB{n:03d}" for n in (15, 12, 11, 13, 14, 1, 35, 16, 17, 18, 19)]
+    for i, code in enumerate(added):
+        if i == 5:
+            index = Index.from_columns(snapshot._unpack_all(snapshot._pack_all(index.columns())))
+        assert index.change([(100 + i, code, "Kue Bawang", "kue", 9_000, 5, 1, True)], [])
+    found, _unknown = index.search(parse_query("kue bawang"))
+    codes = [index.codes[p] for p in found]
+    assert codes == sorted(codes) and len(codes) == 4 + len(added)
