@@ -5,7 +5,9 @@
     .venv/bin/python scripts/bench_city.py [--quick] [--dir var/bench_city]
 
 Measures, on a fresh data folder: both imports (`smsbot import shops|products` as
-subprocesses), the cold start (a new `smsbot chat` process until its first CARI answer),
+subprocesses), the cold start (a new `smsbot chat` process until its first CARI answer; a
+new `smsbot run` on a dummy modem until its first answer is sent; in-process, the first
+CARI from the snapshot against one from the database alone),
 CARI / LOKASI per message through `smsbot chat`'s path (ingest, core, outbox, sender) at
 city scale against the demo catalog (the ratio should stay <= 2), a storm of STOK / HARGA
 interleaved with CARI (CARI's p50 / p99) against a naive baseline in the same run that
@@ -167,7 +169,7 @@ def imports(folder: Path, shops: int, products: int) -> dict:
 
 def cold_start(env: dict) -> tuple[float, float]:
     """A new `smsbot chat` process until its first CARI answer is written: seconds, and the
-    process's peak RSS in MB (its index and everything else a daemon holds)."""
+    process's peak RSS in MB over its whole life (its index, and a snapshot it writes)."""
     started = time.perf_counter()
     process = subprocess.Popen([str(Path(sys.executable).parent / "smsbot"), "chat"], env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -175,14 +177,94 @@ def cold_start(env: dict) -> tuple[float, float]:
     process.stdin.flush()
     process.stdout.readline()
     elapsed = time.perf_counter() - started
-    peak = 0.0
-    with open(f"/proc/{process.pid}/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) / 1024
     process.stdin.close()
-    process.wait(timeout=60)
-    return elapsed, peak
+    return elapsed, peak_rss(process)
+
+
+def daemon_start(env: dict, folder: Path) -> tuple[float, float]:
+    """A new `smsbot run` on a dummy modem that holds one CARI: seconds from the start until
+    its answer is handed to the modem (its outbox row is sent), and the peak RSS in MB."""
+    import sqlite3
+
+    from smsbot.modem import dummy
+
+    shutil.rmtree(folder, ignore_errors=True)
+    gammurc = dummy.write_config(folder)
+    dummy.drop_sms(folder, BUYER, "CARI rendang", 1)
+    database = sqlite3.connect(env["SMSBOT_DB"].removeprefix("sqlite:///"))
+    sent = "select count(*) from outboxmessage where status = 'sent'"
+    before = database.execute(sent).fetchone()[0]
+    started = time.perf_counter()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "smsbot"), "run", "--modem",
+                                str(gammurc), "--until-idle"], env=env)
+    while database.execute(sent).fetchone()[0] == before and process.poll() is None:
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - started
+    database.close()
+    return elapsed, peak_rss(process)
+
+
+def peak_rss(process: subprocess.Popen) -> float:
+    """The process's peak RSS in MB, read until it exits."""
+    peak = 0.0
+    while process.poll() is None:
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = int(line.split()[1]) / 1024
+        except OSError:
+            break
+        time.sleep(0.02)
+    process.wait(timeout=120)
+    return peak
+
+
+def first_cari(url: str) -> tuple[float, float, int, int]:
+    """The two ways #18 names to answer the first CARI of a new process, in one fresh
+    process each (this one, caches dropped): the snapshot (read, caught up, searched) and
+    the database alone (a LIKE per word over every active product, as an answer "from the
+    database while the index loads" would be). Seconds each, and over CARI's queries how
+    often the database alone lists the same first product as the index."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from smsbot.catalog.models import Product, Shop
+    from smsbot.search import index as search_index
+    from smsbot.search.words import parse_query
+    from smsbot.store import engine as db
+
+    def from_database(session, text: str) -> list[str]:
+        text_of = func.lower(Product.name + " " + func.coalesce(Product.category, ""))
+        query = (select(Product.code).join(Shop, Shop.id == Product.shop_id)
+                 .where(Product.active == True, Shop.active == True)  # noqa: E712
+                 .order_by(Product.stock <= 0, Product.price_idr, Product.code).limit(3))
+        for word in parse_query(text).words:
+            query = query.where(text_of.like(f"%{word}%"))
+        return list(session.execute(query).scalars())
+
+    search_index.forget()
+    engine = db.make_engine(url)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        index = search_index.load(session)
+        index.search(parse_query(CARI[0].split(" ", 1)[1]))
+    snapshot_s = time.perf_counter() - started
+    engine.dispose()
+    engine = db.make_engine(url)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        from_database(session, CARI[0].split(" ", 1)[1])
+    database_s = time.perf_counter() - started
+    same = 0
+    with Session(engine) as session:
+        for text in CARI:
+            words = text.split(" ", 1)[1]
+            found, _unknown = index.search(parse_query(words))
+            listed = from_database(session, words)
+            same += bool(found and listed and index.codes[found[0]] == listed[0])
+    engine.dispose()
+    return snapshot_s, database_s, same, len(CARI)
 
 
 def storm(engine, changes: int, naive: bool) -> list[float]:
@@ -301,8 +383,17 @@ def main() -> None:
           f"after the import (full build) {cold:.2f} s; city, a restart (snapshot) "
           f"{warm:.2f} s; demo {cold_demo:.2f} s (Python and imports alone); "
           f"so the catalog adds {warm - cold_demo:.2f} s to a restart")
-    print(f"peak RSS of that process: city with a build {cold_rss:.0f} MB, city from the "
-          f"snapshot {warm_rss:.0f} MB, demo {demo_rss:.0f} MB")
+    print(f"peak RSS of that process: city with a build and writing its snapshot "
+          f"{cold_rss:.0f} MB, city from the snapshot {warm_rss:.0f} MB, demo {demo_rss:.0f} MB")
+    daemon, daemon_rss = daemon_start(env, folder / "modem")
+    daemon_demo, _rss = daemon_start(dict(os.environ, SMSBOT_DB=str(demo.url)), folder / "modem")
+    print(f"cold start of the daemon (new `smsbot run` on a dummy modem holding a CARI, until "
+          f"its answer is sent): city {daemon:.2f} s, demo {daemon_demo:.2f} s, so the catalog "
+          f"adds {daemon - daemon_demo:.2f} s; peak RSS city {daemon_rss:.0f} MB")
+    snapshot_s, database_s, same, queries = first_cari(env["SMSBOT_DB"])
+    print(f"first CARI of a new process, in it: from the snapshot {snapshot_s * 1000:.0f} ms; "
+          f"from the database alone (LIKE, no index) {database_s * 1000:.0f} ms, with the "
+          f"index's first product for {same} of {queries} queries")
 
     texts = messages(size["messages"], random.Random(SEED + 1))
     at_city, at_demo = chat_times(city, texts), chat_times(demo, texts)
