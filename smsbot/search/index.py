@@ -22,8 +22,10 @@ import hashlib
 import logging
 import threading
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -35,6 +37,7 @@ from smsbot.catalog import version
 from smsbot.catalog.models import Product, Shop
 from smsbot.search import snapshot
 from smsbot.search.bulk import gc_paused
+from smsbot.search.sorted_map import SortedMap
 from smsbot.search.words import Query, alternatives, fold_name, is_glossary_word, table
 from smsbot.sms import grammar
 from smsbot.store import txcache
@@ -68,7 +71,7 @@ class Index:
     a change rewrites one slot and the postings of the words that changed. The ranking
     (in stock first, then cheaper, then code) is `order`, one number per slot."""
 
-    def __init__(self, products: list[tuple], shops: list[tuple], stamp: tuple = ()):
+    def __init__(self, products: Iterable[tuple], shops: list[tuple], stamp: tuple = ()):
         self.stamp = stamp
         self.unsure: set[int] = set()  # product ids applied from a transaction not yet committed
         self.changed_rows = 0  # rows applied in place since the build or the snapshot read
@@ -84,33 +87,56 @@ class Index:
         self.shop_lon = np.array([s[6] if s[6] is not None else np.nan for s in shops], dtype=np.float64)
         self.shop_hours = [one(s[7] or "") for s in shops]
         self._newest_shop = max(self.shop_ids, default=0)  # a shop below it not here was hidden
-        # products: id, code, name, category, price, stock, shop_id -> ranking order
-        rows = sorted((p for p in products if p[6] in shop_pos),
-                      key=lambda p: (p[5] <= 0, p[4], p[1].upper()))
-        self.ids = [p[0] for p in rows]
-        self.position_of = {p[0]: i for i, p in enumerate(rows)}  # product id -> slot
-        self.codes = [p[1] for p in rows]
-        self.names = [one(p[2]) for p in rows]
-        self.categories = [one(p[3] or "") for p in rows]
-        self.price = np.array([p[4] for p in rows], dtype=np.int64)
-        self.stock = np.array([p[5] for p in rows], dtype=np.int32)
-        self.shop = np.array([shop_pos[p[6]] for p in rows], dtype=np.int32)
-        self.by_code = {_upper(code): i for i, code in enumerate(self.codes)}
-        self.size = len(rows)
-        self._rank_codes()
+        # products: id, code, name, category, price, stock, shop_id, one column each (rows
+        # may come straight from the cursor: a list of 200,000 rows was a third of the peak)
+        ids: list[int] = []
+        codes: list[str] = []
+        names: list[str] = []
+        categories: list[str] = []
+        price: list[int] = []
+        stock: list[int] = []
+        shop: list[int] = []
+        for p in products:
+            s = shop_pos.get(p[6])
+            if s is None:
+                continue
+            ids.append(p[0])
+            codes.append(p[1])
+            names.append(one(p[2]))
+            categories.append(one(p[3] or ""))
+            price.append(p[4])
+            stock.append(p[5])
+            shop.append(s)
+        # slots in ranking order (in stock first, then cheaper, then by code): `order` is
+        # that ranking as one number, so its stable argsort is the slots' order
+        self.codes, self.price = codes, np.array(price, dtype=np.int64)
+        self.stock = np.array(stock, dtype=np.int32)
+        self._rank_codes(_upper(code) for code in codes)
+        ranked = np.argsort(self.order, kind="stable")
+        self.order, self.price, self.stock = self.order[ranked], self.price[ranked], self.stock[ranked]
+        self.shop = np.array(shop, dtype=np.int32)[ranked]
+        ranked = ranked.tolist()
+        self.ids = [ids[i] for i in ranked]
+        self.codes = [codes[i] for i in ranked]
+        self.names = [names[i] for i in ranked]
+        self.categories = [categories[i] for i in ranked]
+        del ids, codes, names, categories, price, stock, shop
+        self.position_of = SortedMap(zip(self.ids, range(len(self.ids))), keys=array("q"))
+        self.by_code = SortedMap((_upper(code), i) for i, code in enumerate(self.codes))
+        self.size = len(self.ids)
 
         shop_words = [set(fold_name(name)) for name in self.shop_names]
         product_post: dict[str, list[int]] = {}
         shop_post: dict[str, list[int]] = {}
-        folded: dict[str, set[str]] = {}  # names repeat: each is folded once
-        for i, p in enumerate(rows):
-            text = f"{p[2]} {p[3]}"
-            own = folded.get(text)
+        folded: dict[tuple[str, str], set[str]] = {}  # names repeat: each is folded once
+        for i, (name, category, s) in enumerate(zip(self.names, self.categories,
+                                                     self.shop.tolist())):
+            own = folded.get((name, category))
             if own is None:
-                own = folded[text] = set(fold_name(text))
+                own = folded[name, category] = set(fold_name(f"{name} {category}"))
             for word in own:
                 product_post.setdefault(word, []).append(i)
-            for word in shop_words[shop_pos[p[6]]] - own:
+            for word in shop_words[s] - own:
                 shop_post.setdefault(word, []).append(i)
         self.product_post = _as_arrays(product_post)
         self.shop_post = _as_arrays(shop_post)
@@ -131,10 +157,11 @@ class Index:
             "ids": np.array(self.ids, dtype=np.int64), "codes": self.codes, "names": self.names,
             "categories": self.categories, "price": self.price, "stock": self.stock,
             "shop": self.shop, "order": self.order,
-            "sorted_codes": self._sorted_codes,  # every code's rank; its slot, -1 when hidden
-            "code_ranks": np.frombuffer(self._sorted_ranks, dtype=np.int64).copy(),
-            "code_slots": np.fromiter((self.by_code.get(c, -1) for c in self._sorted_codes),
-                                      dtype=np.int64, count=len(self._sorted_codes)),
+            "codes_sorted": self.code_rank.keys,  # every code, its rank; its slot or -1 (hidden)
+            "code_ranks": np.frombuffer(self.code_rank.values, dtype=np.int64).copy(),
+            "code_slots": _slots_beside(self.code_rank.keys, self.by_code),
+            "ids_sorted": np.frombuffer(self.position_of.keys, dtype=np.int64).copy(),
+            "id_slots": np.frombuffer(self.position_of.values, dtype=np.int64).copy(),
             "product_post": self.product_post, "shop_post": self.shop_post,
         }
 
@@ -151,12 +178,12 @@ class Index:
                      "shop", "order", "product_post", "shop_post"):
             setattr(index, name, state[name])
         index.ids = state["ids"].tolist()
-        index.position_of = dict(zip(index.ids, range(len(index.ids))))
-        index._sorted_codes = codes = state["sorted_codes"]
-        index._sorted_ranks = array("q", state["code_ranks"].astype(np.int64).tobytes())
-        slots = state["code_slots"]
-        listed = np.flatnonzero(slots >= 0).tolist()
-        index.by_code = dict(zip([codes[i] for i in listed], slots[listed].tolist()))
+        index.position_of = SortedMap.from_columns(_ints(state["ids_sorted"]), _ints(state["id_slots"]))
+        codes = state["codes_sorted"]
+        index.code_rank = SortedMap.from_columns(codes, _ints(state["code_ranks"]))
+        listed = state["code_slots"] >= 0
+        index.by_code = SortedMap.from_columns(list(compress(codes, listed.tolist())),
+                                               _ints(state["code_slots"][listed]))
         index._lock = threading.Lock()
         index._word = np.zeros(index.size, dtype=np.float32)
         index._words_changed()
@@ -176,39 +203,31 @@ class Index:
         self._head_words = None  # food names for typos (_heads), again from the new names
 
     # -- ranking -------------------------------------------------------------------------
-    def _rank_codes(self, *new: str) -> None:
-        """Each code's place in code order, spaced out so a new code fits between two: codes
-        sorted, and beside them their ranks (no dict: a restart would hash every code)."""
-        self._sorted_codes = sorted(set(self.by_code).union(new))
-        gap = max(1, (1 << CODE_BITS) // (len(self._sorted_codes) + 1))
-        self._sorted_ranks = array("q", range(gap, gap * (len(self._sorted_codes) + 1), gap))
-        rank = dict(zip(self._sorted_codes, self._sorted_ranks))
+    def _rank_codes(self, codes: Iterable[str]) -> None:
+        """Each code's place in code order, spaced out so a new code fits between two."""
+        keys = sorted(set(codes))
+        gap = max(1, (1 << CODE_BITS) // (len(keys) + 1))
+        self.code_rank = SortedMap.from_columns(keys, array("q", range(gap, gap * (len(keys) + 1), gap)))
+        rank = dict(self.code_rank.items())
         ranks = np.array([rank.get(c.upper(), 0) for c in self.codes], dtype=np.int64)
         self.order = ((self.stock <= 0).astype(np.int64) << 62
                       | np.minimum(self.price, PRICE_CAP) << CODE_BITS | ranks)
 
-    def _code_rank(self, code: str) -> int | None:
-        """An upper-case code's rank, or None when it has none yet."""
-        at = bisect.bisect_left(self._sorted_codes, code)
-        if at < len(self._sorted_codes) and self._sorted_codes[at] == code:
-            return self._sorted_ranks[at]
-        return None
-
     def _order_of(self, position: int) -> int:
         """In stock first, then cheaper, then by code, as one number (lower is better)."""
-        code = self._code_rank(self.codes[position].upper()) or 0
+        code = self.code_rank.get(self.codes[position].upper(), 0)
         price = min(int(self.price[position]), PRICE_CAP)
         return (int(self.stock[position] <= 0) << 62) | (price << CODE_BITS) | code
 
     def _place_code(self, code: str) -> None:
-        at = bisect.bisect_left(self._sorted_codes, code)
-        low = self._sorted_ranks[at - 1] if at else 0
-        high = self._sorted_ranks[at] if at < len(self._sorted_codes) else 1 << CODE_BITS
-        if high - low < 2:
-            self._rank_codes(code)  # no room left between two neighbours: space them all again
+        keys, ranks = self.code_rank.keys, self.code_rank.values
+        at = bisect.bisect_left(keys, code)
+        low = ranks[at - 1] if at else 0
+        high = ranks[at] if at < len(keys) else 1 << CODE_BITS
+        if high - low < 2:  # no room left between two neighbours: space them all again
+            self._rank_codes([*self.by_code, code])
         else:
-            self._sorted_codes.insert(at, code)
-            self._sorted_ranks.insert(at, (low + high) // 2)
+            self.code_rank[code] = (low + high) // 2
 
     def first(self, candidates: np.ndarray, limit: int, scores: np.ndarray | None = None) -> list[int]:
         """The best `limit` candidates: higher score first (all equal when None), then
@@ -313,7 +332,7 @@ class Index:
         if not live:
             return True
         self.shop[p] = shop
-        if self._code_rank(code.upper()) is None:
+        if code.upper() not in self.code_rank:
             self._place_code(code.upper())
         self.by_code[code.upper()] = p
         self.order[p] = self._order_of(p)
@@ -596,6 +615,21 @@ def _as_arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
     return postings  # type: ignore[return-value]
 
 
+def _ints(column: np.ndarray) -> array:
+    return array("q", column.astype(np.int64).tobytes())
+
+
+def _slots_beside(codes: list[str], by_code: SortedMap) -> np.ndarray:
+    """Each code's slot, -1 when it is listed nowhere (both sorted: each listed code is
+    searched for from the last one found)."""
+    slots = np.full(len(codes), -1, dtype=np.int64)
+    at = 0
+    for code, slot in by_code.items():
+        at = bisect.bisect_left(codes, code, at)
+        slots[at] = slot
+    return slots
+
+
 class _Shared(dict):
     """Equal strings as one object (a build's transient table)."""
 
@@ -738,9 +772,9 @@ def build(session, stamp: tuple = ()) -> Index:
     shops = [tuple(s) for s in connection.execute(
         select(*_SHOP_COLUMNS).where(Shop.active == True))]  # noqa: E712
     with gc_paused():
-        products = [tuple(p) for p in connection.execute(
-            select(*_PRODUCT_COLUMNS).where(Product.active == True))]  # noqa: E712
-        return Index(products, shops, stamp)
+        products = connection.execute(
+            select(*_PRODUCT_COLUMNS).where(Product.active == True))  # noqa: E712
+        return Index(products, shops, stamp)  # row by row from the cursor
 
 
 def load_later(engine) -> threading.Thread:

@@ -1,0 +1,69 @@
+"""A mapping kept as sorted keys with an array of int values beside them, for the search
+index's tables of 200,000 codes or product ids. A restart reads it back from a snapshot as
+two flat columns, without hashing a key: rebuilding a dict of a city's codes took most of
+the snapshot's reading time. A look-up is a binary search (about a microsecond); a new key
+is inserted in place (a memory move, rare: a new product)."""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import Iterable, Iterator
+
+
+class SortedMap:
+    def __init__(self, items: Iterable[tuple] = (), keys: list | array | None = None):
+        """From (key, value) pairs (the last value of a key counts, as in a dict); `keys`
+        is the empty container to keep them in (array("q") for int keys: 8 bytes each)."""
+        pairs = sorted(dict(items).items())
+        self.keys = [] if keys is None else keys
+        self.keys.extend(key for key, _value in pairs)
+        self.values = array("q", (value for _key, value in pairs))
+
+    @classmethod
+    def from_columns(cls, keys: list, values: array) -> SortedMap:
+        """Keys already sorted (and unique) and their values: kept as they are."""
+        table = cls.__new__(cls)
+        table.keys, table.values = keys, values
+        return table
+
+    def _at(self, key) -> int:
+        at = bisect.bisect_left(self.keys, key)
+        return at if at < len(self.keys) and self.keys[at] == key else -1
+
+    def get(self, key, default=None):
+        at = self._at(key)
+        return default if at < 0 else self.values[at]
+
+    def __getitem__(self, key) -> int:
+        at = self._at(key)
+        if at < 0:
+            raise KeyError(key)
+        return self.values[at]
+
+    def __contains__(self, key) -> bool:
+        return self._at(key) >= 0
+
+    def __setitem__(self, key, value: int) -> None:
+        at = bisect.bisect_left(self.keys, key)
+        if at < len(self.keys) and self.keys[at] == key:
+            self.values[at] = value
+        else:
+            self.keys.insert(at, key)
+            self.values.insert(at, value)
+
+    def __delitem__(self, key) -> None:
+        at = self._at(key)
+        if at < 0:
+            raise KeyError(key)
+        del self.keys[at]
+        del self.values[at]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Iterator:
+        return iter(self.keys)
+
+    def items(self) -> Iterator[tuple]:
+        return zip(self.keys, self.values)
