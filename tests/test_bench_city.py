@@ -15,7 +15,8 @@ def test_bench_city_quick_prints_every_figure(tmp_path):
                            "--dir", str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
-    for figure in ("smsbot import shops", "cold start", "CARI per message", "LOKASI per message",
+    for figure in ("smsbot import shops", "cold start", "cold start of the daemon",
+                   "from the database alone", "CARI per message", "LOKASI per message",
                    "ratio city/demo", "full index builds during it: 0",
                    "naive (whole index rebuilt per change", "ratio naive/ours", "pure core",
                    "/peta.json whole city (no bbox)", "peak RSS"):
