@@ -145,24 +145,26 @@ class Index:
         self._words_changed()
 
     def columns(self) -> dict:
-        """What a snapshot keeps: flat lists and arrays, not the dicts `from_columns` makes
-        again from them (a city's dicts took most of a snapshot's reading time). Call it
-        holding `_lock`: the lists are the live ones."""
+        """What a snapshot keeps: flat lists and arrays, not the tables `from_columns` makes
+        again from them. Call it holding `_lock`; what it returns is a copy (references to
+        the same strings, which never change), so it is written out after the lock is let
+        go, while searches and catch-ups go on."""
         return {
             "folding": folding(), "stamp": self.stamp, "size": self.size,
             "newest_shop": self._newest_shop, "shop_ids": np.array(self.shop_ids, dtype=np.int64),
-            "shop_codes": self.shop_codes, "shop_names": self.shop_names,
-            "shop_address": self.shop_address, "shop_kelurahan": self.shop_kelurahan,
-            "shop_hours": self.shop_hours, "shop_lat": self.shop_lat, "shop_lon": self.shop_lon,
-            "ids": np.array(self.ids, dtype=np.int64), "codes": self.codes, "names": self.names,
-            "categories": self.categories, "price": self.price, "stock": self.stock,
-            "shop": self.shop, "order": self.order,
-            "codes_sorted": self.code_rank.keys,  # every code, its rank; its slot or -1 (hidden)
+            "shop_codes": list(self.shop_codes), "shop_names": list(self.shop_names),
+            "shop_address": list(self.shop_address), "shop_kelurahan": list(self.shop_kelurahan),
+            "shop_hours": list(self.shop_hours), "shop_lat": self.shop_lat.copy(),
+            "shop_lon": self.shop_lon.copy(), "ids": np.array(self.ids, dtype=np.int64),
+            "codes": list(self.codes), "names": list(self.names),
+            "categories": list(self.categories), "price": self.price.copy(),
+            "stock": self.stock.copy(), "shop": self.shop.copy(), "order": self.order.copy(),
+            "codes_sorted": list(self.code_rank.keys),  # every code, its rank; its slot or -1
             "code_ranks": np.frombuffer(self.code_rank.values, dtype=np.int64).copy(),
             "code_slots": _slots_beside(self.code_rank.keys, self.by_code),
             "ids_sorted": np.frombuffer(self.position_of.keys, dtype=np.int64).copy(),
             "id_slots": np.frombuffer(self.position_of.values, dtype=np.int64).copy(),
-            "product_post": self.product_post, "shop_post": self.shop_post,
+            "product_post": dict(self.product_post), "shop_post": dict(self.shop_post),
         }
 
     @classmethod
@@ -620,13 +622,15 @@ def _ints(column: np.ndarray) -> array:
 
 
 def _slots_beside(codes: list[str], by_code: SortedMap) -> np.ndarray:
-    """Each code's slot, -1 when it is listed nowhere (both sorted: each listed code is
-    searched for from the last one found)."""
+    """Each code's slot, -1 when it is listed nowhere. Both are sorted and every listed code
+    is among `codes`, so the listed ones take the listed slots in order."""
     slots = np.full(len(codes), -1, dtype=np.int64)
-    at = 0
-    for code, slot in by_code.items():
-        at = bisect.bisect_left(codes, code, at)
-        slots[at] = slot
+    if len(by_code) == len(codes):  # nothing hidden
+        slots[:] = by_code.values
+    else:
+        listed = set(by_code)
+        slots[np.fromiter(map(listed.__contains__, codes), dtype=bool, count=len(codes))] = \
+            by_code.values
     return slots
 
 
@@ -695,8 +699,11 @@ def _snapshot(session, current: tuple) -> Index | None:
     """The saved index, if it is of this database's past (not of a restored older copy) and
     its words were folded as this version folds them."""
     state = snapshot.read(session)
-    if not isinstance(state, dict) or state.get("folding") != folding() or \
-            not state.get("stamp") or not current or (state["stamp"][0] or 0) > (current[0] or 0):
+    if not isinstance(state, dict) or state.get("folding") != folding() or not current:
+        return None
+    held = state.get("stamp")
+    if not (isinstance(held, tuple) and held and isinstance(held[0] or 0, int)) or \
+            (held[0] or 0) > (current[0] or 0):
         return None
     with gc_paused():
         index = Index.from_columns(state)

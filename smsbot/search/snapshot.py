@@ -80,7 +80,9 @@ def write(target: Path, index) -> Path:
     partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
     with _SAVING:
         with index._lock:  # no catch-up rewrites a column while it is copied
-            packed = _pack_all(index.columns())
+            columns = index.columns()
+        packed = _pack_all(columns)
+        del columns
         with open(partial, "wb") as handle:
             handle.write(MAGIC)
             pickle.dump(packed, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -100,9 +102,8 @@ def _pack(value):
     """A column as few objects: ("repeated", distinct strings joined, which one each),
     ("strings", joined, count), ("arrays", words joined, lengths, data), or ("as is", value)."""
     if isinstance(value, list) and value and _repeats(value):
-        distinct: dict = {}
-        which = np.fromiter((distinct.setdefault(v, len(distinct)) for v in value),
-                            dtype=np.int64, count=len(value))
+        distinct = {v: i for i, v in enumerate(dict.fromkeys(value))}
+        which = np.fromiter(map(distinct.__getitem__, value), dtype=np.int64, count=len(value))
         if 2 * len(distinct) <= len(value):
             joined = _joined(list(distinct))  # names that repeat are read as one string each
             if joined is not None:

@@ -104,6 +104,9 @@ def test_a_snapshot_it_cannot_trust_is_not_read(tmp_path, monkeypatch):
     monkeypatch.setattr(snapshot, "read", lambda session: snapshot.read_file(target))
     assert search_index._snapshot(None, (7,)) is not None
     assert search_index._snapshot(None, (6,)) is None  # of a newer database than this one
+    target = snapshot.write(target, Index(PRODUCTS, SHOPS, stamp=("x",)))
+    assert search_index._snapshot(None, (7,)) is None  # not a stamp: not this database's
+    target = snapshot.write(target, index)
     monkeypatch.setattr(search_index, "folding", lambda: "words folded otherwise")
     assert search_index._snapshot(None, (7,)) is None
 
