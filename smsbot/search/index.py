@@ -21,6 +21,7 @@ import bisect
 import hashlib
 import logging
 import threading
+import time
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -789,11 +790,17 @@ def load_later(engine) -> threading.Thread:
     its modem opens meanwhile (Gammu lets other threads run while it waits on the modem),
     and a CARI that comes before the index is ready waits for this load, not for another."""
     def load_now():
+        started, before = time.perf_counter(), dict(STATS)
         try:
             with Session(engine) as session:
-                load(session)
+                index = load(session)
         except Exception:  # the first CARI loads it again and reports what is wrong
             log.warning("search index not loaded ahead", exc_info=True)
+            return
+        how = "snapshot" if STATS["snapshots"] > before["snapshots"] else \
+            "build" if STATS["builds"] > before["builds"] else "already loaded"
+        log.info("search index ready: %d products, %s, %.2f s", index.size, how,
+                 time.perf_counter() - started)
     thread = threading.Thread(target=load_now, name="index-load", daemon=True)
     thread.start()
     return thread

@@ -51,9 +51,9 @@ def save_later(session, index) -> None:
             write(target, index)
         except (OSError, pickle.PicklingError):
             log.warning("search index snapshot not saved", exc_info=True)
-    # not a daemon thread: a process that answers one SMS and exits (`smsbot chat`) still
-    # leaves the snapshot for the next start
-    threading.Thread(target=save_now, name="index-snapshot").start()
+    # not a daemon thread, even when started from one (a thread inherits that): a process
+    # that answers one SMS and exits (`smsbot chat`) still leaves the snapshot behind
+    threading.Thread(target=save_now, name="index-snapshot", daemon=False).start()
 
 
 def read(session) -> dict | None:

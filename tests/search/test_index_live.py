@@ -3,6 +3,8 @@ STOK, HARGA or PROMO, an order taking stock back and forth, an import, the websi
 another process on the same database. The search index catches up in place by catalog
 version; a full build happens only when the index is first loaded."""
 
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -220,3 +222,32 @@ def test_the_daemon_reads_the_index_as_it_starts_not_at_the_first_cari(seeded, t
     with Session(seeded) as session:
         assert hit(session, "RT03").code == "RT03"
     assert search_index.STATS["builds"] == builds + 1  # the first CARI found it loaded
+
+
+AS_A_CITY = """
+import sys, time
+from smsbot.search import index, snapshot
+index.SNAPSHOT_FROM = 0  # the demo's catalog is snapshotted as a city's is
+write = snapshot.write
+def write_slowly(target, index):  # and takes as long to write as a city's (~0.5 s)
+    time.sleep(1)
+    return write(target, index)
+snapshot.write = write_slowly
+from smsbot.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_daemon_that_stops_at_once_still_leaves_the_snapshot_it_built(seeded, tmp_path):
+    """The snapshot of a build made as `smsbot run` starts is written even when the daemon
+    stops right after (the writer thread is started from the loading thread, and must not
+    die with the process as that one may)."""
+    gammurc = dummy.write_config(tmp_path / "phone")
+    dummy.drop_sms(tmp_path / "phone", BUYER, "CARI rendang", 1)
+    done = subprocess.run([sys.executable, "-c", AS_A_CITY, "--db", str(seeded.url), "-v", "run",
+                           "--modem", str(gammurc), "--until-idle"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "search index ready" in done.stderr and "answered 1" in done.stderr
+    with Session(seeded) as session:
+        assert snapshot.read(session)["size"] == search_index.load(session).size
