@@ -101,13 +101,14 @@ def _unpack_all(packed: dict) -> dict:
 def _pack(value):
     """A column as few objects: ("repeated", distinct strings joined, which one each),
     ("strings", joined, count), ("arrays", words joined, lengths, data), or ("as is", value)."""
-    if isinstance(value, list) and value and _repeats(value):
-        distinct = {v: i for i, v in enumerate(dict.fromkeys(value))}
-        which = np.fromiter(map(distinct.__getitem__, value), dtype=np.int64, count=len(value))
-        if 2 * len(distinct) <= len(value):
-            joined = _joined(list(distinct))  # names that repeat are read as one string each
-            if joined is not None:
-                return ("repeated", joined, which)
+    if isinstance(value, list) and value:
+        if _repeats(value):
+            distinct = {v: i for i, v in enumerate(dict.fromkeys(value))}
+            if 2 * len(distinct) <= len(value):
+                joined = _joined(list(distinct))  # names that repeat are read as one string each
+                if joined is not None:
+                    return ("repeated", joined, np.fromiter(
+                        map(distinct.__getitem__, value), dtype=np.int64, count=len(value)))
         joined = _joined(value)
         if joined is not None:
             return ("strings", joined, len(value))

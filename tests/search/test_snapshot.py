@@ -133,3 +133,10 @@ def test_new_codes_keep_code_order_among_equals_even_when_ranks_run_out(monkeypa
     found, _unknown = index.search(parse_query("kue bawang"))
     codes = [index.codes[p] for p in found]
     assert codes == sorted(codes) and len(codes) == 4 + len(added)
+
+
+def test_columns_are_kept_as_few_objects():
+    """What makes a city's snapshot quick to read: no list of 200,000 strings in the file."""
+    assert snapshot._pack([f"RT{n:05d}" for n in range(3000)])[0] == "strings"
+    assert snapshot._pack(["Rendang Telur", "Galamai"] * 1500)[0] == "repeated"
+    assert snapshot._pack({"rendang": np.arange(3), "galamai": np.arange(2)})[0] == "arrays"
