@@ -20,13 +20,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import logging
+import sys
 import threading
 import time
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -77,7 +78,7 @@ class Index:
         self.unsure: set[int] = set()  # product ids applied from a transaction not yet committed
         self.changed_rows = 0  # rows applied in place since the build or the snapshot read
         # shops: id, code, name, address, kelurahan, lat, lon, hours
-        one = _Shared()  # a city's names repeat ("Rendang Telur 250g"): one string each
+        one = sys.intern  # a city's names repeat ("Rendang Telur 250g"): one string each
         self.shop_ids = [s[0] for s in shops]
         self.shop_position = shop_pos = {s[0]: i for i, s in enumerate(shops)}  # id -> position
         self.shop_codes = [s[1] for s in shops]
@@ -88,8 +89,8 @@ class Index:
         self.shop_lon = np.array([s[6] if s[6] is not None else np.nan for s in shops], dtype=np.float64)
         self.shop_hours = [one(s[7] or "") for s in shops]
         self._newest_shop = max(self.shop_ids, default=0)  # a shop below it not here was hidden
-        # products: id, code, name, category, price, stock, shop_id, one column each (rows
-        # may come straight from the cursor: a list of 200,000 rows was a third of the peak)
+        # products: id, code, name, category, price, stock, shop_id, one column each, a batch
+        # of rows at a time (a list of a city's 200,000 rows was a third of the build's peak)
         ids: list[int] = []
         codes: list[str] = []
         names: list[str] = []
@@ -97,34 +98,53 @@ class Index:
         price: list[int] = []
         stock: list[int] = []
         shop: list[int] = []
-        for p in products:
-            s = shop_pos.get(p[6])
-            if s is None:
-                continue
-            ids.append(p[0])
-            codes.append(p[1])
-            names.append(one(p[2]))
-            categories.append(one(p[3] or ""))
-            price.append(p[4])
-            stock.append(p[5])
-            shop.append(s)
+        for batch in _batches(products):
+            batch = [p for p in batch if p[6] in shop_pos]
+            ids += [p[0] for p in batch]
+            codes += [p[1] for p in batch]
+            names += [one(p[2]) for p in batch]
+            categories += [one(p[3] or "") for p in batch]
+            price += [p[4] for p in batch]
+            stock += [p[5] for p in batch]
+            shop += [shop_pos[p[6]] for p in batch]
         # slots in ranking order (in stock first, then cheaper, then by code): `order` is
         # that ranking as one number, so its stable argsort is the slots' order
         self.codes, self.price = codes, np.array(price, dtype=np.int64)
         self.stock = np.array(stock, dtype=np.int32)
-        self._rank_codes(_upper(code) for code in codes)
+        uppers = list(map(_upper, codes))
+        by_code = sorted(range(len(uppers)), key=uppers.__getitem__)  # rows in code order
+        keys = [uppers[i] for i in by_code]
+        unique = all(a != b for a, b in zip(keys, keys[1:]))  # code_key is unique: always
+        if unique:  # each code's rank at once (the general way hashes every code)
+            gap = max(1, (1 << CODE_BITS) // (len(keys) + 1))
+            rank = np.arange(1, len(keys) + 1, dtype=np.int64) * gap
+            self.code_rank = SortedMap.from_columns(keys, array("q", rank.tobytes()))
+            row_rank = np.empty(len(keys), dtype=np.int64)
+            row_rank[by_code] = rank
+            self.order = ((self.stock <= 0).astype(np.int64) << 62
+                          | np.minimum(self.price, PRICE_CAP) << CODE_BITS | row_rank)
+        else:
+            self._rank_codes(uppers)
         ranked = np.argsort(self.order, kind="stable")
         self.order, self.price, self.stock = self.order[ranked], self.price[ranked], self.stock[ranked]
         self.shop = np.array(shop, dtype=np.int32)[ranked]
-        ranked = ranked.tolist()
-        self.ids = [ids[i] for i in ranked]
-        self.codes = [codes[i] for i in ranked]
-        self.names = [names[i] for i in ranked]
-        self.categories = [categories[i] for i in ranked]
+        self.ids = [ids[i] for i in ranked.tolist()]
+        self.codes = [codes[i] for i in ranked.tolist()]
+        self.names = [names[i] for i in ranked.tolist()]
+        self.categories = [categories[i] for i in ranked.tolist()]
         del ids, codes, names, categories, price, stock, shop
-        self.position_of = SortedMap(zip(self.ids, range(len(self.ids))), keys=array("q"))
-        self.by_code = SortedMap((_upper(code), i) for i, code in enumerate(self.codes))
         self.size = len(self.ids)
+        if unique:
+            slot = np.empty(self.size, dtype=np.int64)
+            slot[ranked] = np.arange(self.size)
+            self.by_code = SortedMap.from_columns(list(keys), array("q", slot[by_code].tobytes()))
+        else:
+            self.by_code = SortedMap((_upper(code), i) for i, code in enumerate(self.codes))
+        del uppers, by_code, keys
+        ids = np.array(self.ids, dtype=np.int64)
+        by_id = np.argsort(ids, kind="stable")
+        self.position_of = SortedMap.from_columns(array("q", ids[by_id].tobytes()),
+                                                  array("q", by_id.astype(np.int64).tobytes()))
 
         shop_words = [set(fold_name(name)) for name in self.shop_names]
         product_post: dict[str, list[int]] = {}
@@ -611,10 +631,16 @@ class Index:
 
 
 def _as_arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
-    """Each posting list as an int32 array, in place: every Python list is freed as soon as
-    its array exists (a city's lists and arrays side by side were most of a build's peak)."""
-    for word in list(postings):
-        postings[word] = np.array(postings[word], dtype=np.int32)
+    """Each posting list as an int32 array, in place: read-only views of one array made from
+    all of them (one allocation, not one per word), every Python list freed as its view
+    takes its place (a city's lists and arrays side by side were most of a build's peak)."""
+    lengths = [len(post) for post in postings.values()]
+    data = np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32, count=sum(lengths))
+    data.flags.writeable = False  # a change replaces a word's array, never writes into one
+    start = 0
+    for word, length in zip(list(postings), lengths):
+        postings[word] = data[start:start + length]
+        start += length
     return postings  # type: ignore[return-value]
 
 
@@ -635,11 +661,14 @@ def _slots_beside(codes: list[str], by_code: SortedMap) -> np.ndarray:
     return slots
 
 
-class _Shared(dict):
-    """Equal strings as one object (a build's transient table)."""
-
-    def __call__(self, text: str) -> str:
-        return self.setdefault(text, text)
+def _batches(rows: Iterable[tuple], size: int = 10_000) -> Iterator[list[tuple]]:
+    """Rows a batch at a time: a database result by its partitions, a list as it is."""
+    if isinstance(rows, list):
+        yield rows
+    elif hasattr(rows, "partitions"):
+        yield from rows.partitions(size)
+    else:
+        yield list(rows)
 
 
 def _upper(code: str) -> str:
@@ -780,9 +809,9 @@ def build(session, stamp: tuple = ()) -> Index:
     shops = [tuple(s) for s in connection.execute(
         select(*_SHOP_COLUMNS).where(Shop.active == True))]  # noqa: E712
     with gc_paused():
-        products = connection.execute(
+        products = connection.execution_options(yield_per=10_000).execute(
             select(*_PRODUCT_COLUMNS).where(Product.active == True))  # noqa: E712
-        return Index(products, shops, stamp)  # row by row from the cursor
+        return Index(products, shops, stamp)  # in batches from the cursor
 
 
 def load_later(engine) -> threading.Thread:

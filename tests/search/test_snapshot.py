@@ -140,3 +140,15 @@ def test_columns_are_kept_as_few_objects():
     assert snapshot._pack([f"RT{n:05d}" for n in range(3000)])[0] == "strings"
     assert snapshot._pack(["Rendang Telur", "Galamai"] * 1500)[0] == "repeated"
     assert snapshot._pack({"rendang": np.arange(3), "galamai": np.arange(2)})[0] == "arrays"
+
+
+def test_an_index_of_rows_sharing_a_code_still_builds_and_ranks():
+    """Two rows with one code (the database's code_key forbids it; a list given by hand may
+    not): the code finds one of them and the list still ranks in stock first, cheaper first."""
+    rows = PRODUCTS + [(16, "rt01", "Rendang Telur 500g", "rendang", 45_000, 2, 1)]
+    index = Index(rows, SHOPS)
+    found, _unknown = index.search(parse_query("rendang"))
+    hits = [index.hit(p) for p in found]
+    assert [(h.stock > 0, h.price) for h in hits] == sorted(
+        [(h.stock > 0, h.price) for h in hits], key=lambda k: (not k[0], k[1]))
+    assert index.codes[index.by_code["RT01"]] in ("RT01", "rt01")
