@@ -331,6 +331,18 @@ class Index:
             self._post(p)
         return True
 
+    def reposts(self, products: list[tuple]) -> int:
+        """How many of these product rows would re-post their words (a new, hidden or renamed
+        product, or one moved to another shop) rather than rewrite a price or a stock."""
+        count = 0
+        for product_id, code, name, category, _price, _stock, shop_id, active in products:
+            p = self.position_of.get(product_id)
+            shop = self.shop_position.get(shop_id)
+            count += not (p is not None and active and shop is not None and self._listed(p) and
+                          (code, name, category or "", shop) ==
+                          (self.codes[p], self.names[p], self.categories[p], int(self.shop[p])))
+        return count
+
     def _change_product(self, row: tuple) -> bool:
         """One product row; True when words or postings changed."""
         product_id, code, name, category, price, stock, shop_id, active = row
@@ -686,7 +698,11 @@ def _union(posts: list[np.ndarray]) -> np.ndarray:
 # -- one index per database, kept up to date by catalog version ---------------------------
 _LOCK = threading.Lock()
 _INDEXES: dict[str, Index] = {}
-REBUILD_ROWS = 20_000  # more changed rows than this: a full build is quicker (see README)
+# A catch-up costs a row (about 80 us) per price or stock changed, REPOST_WEIGHT rows (about
+# 1.3 ms: its words re-posted) per product renamed, added or hidden and per shop changed;
+# past REBUILD_ROWS of them a full build is quicker (2.4-3.3 s at city scale; see README)
+REBUILD_ROWS = 40_000
+REPOST_WEIGHT = 16
 _PRODUCT_COLUMNS = (Product.id, Product.code, Product.name, Product.category, Product.price_idr,
                     Product.stock, Product.shop_id)
 _SHOP_COLUMNS = (Shop.id, Shop.code, Shop.name, Shop.address, Shop.kelurahan, Shop.lat, Shop.lon,
@@ -774,7 +790,8 @@ def _catch_up(session, index: Index, current: tuple) -> bool:
     held = (index.stamp[0] if index.stamp else 0) or 0
     products, shops = _rows(session, Product.version > held, Shop.version > held,
                             limit=REBUILD_ROWS + 1)
-    if len(products) > REBUILD_ROWS or len(shops) > REBUILD_ROWS:
+    if len(products) > REBUILD_ROWS or \
+            len(products) + REPOST_WEIGHT * (index.reposts(products) + len(shops)) > REBUILD_ROWS:
         return False
     if index.unsure:
         products += _rows(session, Product.id.in_(list(index.unsure)))[0]

@@ -251,3 +251,29 @@ def test_a_daemon_that_stops_at_once_still_leaves_the_snapshot_it_built(seeded, 
     assert "search index ready" in done.stderr and "answered 1" in done.stderr
     with Session(seeded) as session:
         assert snapshot.read(session)["size"] == search_index.load(session).size
+
+
+def test_a_large_catch_up_weighs_renamed_products_more_than_prices(seeded, monkeypatch):
+    """Prices and stock are caught up in place up to REBUILD_ROWS rows; a renamed product
+    re-posts its words and weighs REPOST_WEIGHT rows, so a few hundred renames (an import
+    of new names) build the index again instead: that is quicker, and answers the same."""
+    monkeypatch.setattr(search_index, "REBUILD_ROWS", 40)
+    monkeypatch.setattr(search_index, "REPOST_WEIGHT", 16)
+    with Session(seeded) as session:
+        products = session.exec(select(Product).order_by(Product.id)).all()
+        hit(session, "RT03")
+    builds = search_index.STATS["builds"]
+    with Session(seeded) as session:
+        for product in products[:20]:
+            changes.change_product(session, product.id, price_idr=product.price_idr + 500)
+        session.commit()
+    with Session(seeded) as session:
+        assert hit(session, products[0].code).price == products[0].price_idr + 500
+    assert search_index.STATS["builds"] == builds  # 20 price rows: in place
+    with Session(seeded) as session:
+        for product in session.exec(select(Product).order_by(Product.id).limit(3)):
+            product.name = f"{product.name} Spesial"
+        session.commit()
+    with Session(seeded) as session:
+        assert hit(session, products[0].code).name == f"{products[0].name} Spesial"
+    assert search_index.STATS["builds"] == builds + 1  # 3 renamed = 48 rows' worth: a build
