@@ -243,14 +243,34 @@ class Index:
         return (int(self.stock[position] <= 0) << 62) | (price << CODE_BITS) | code
 
     def _place_code(self, code: str) -> None:
+        """A new code's rank, between its neighbours'. When they are adjacent, the codes
+        around it are spaced out again, a window twice as wide each time it has no room:
+        new codes in one place (an import's "NW0001", "NW0002" ...) re-rank a few dozen
+        codes, not all 200,000 of a city for every few products."""
         keys, ranks = self.code_rank.keys, self.code_rank.values
         at = bisect.bisect_left(keys, code)
         low = ranks[at - 1] if at else 0
         high = ranks[at] if at < len(keys) else 1 << CODE_BITS
-        if high - low < 2:  # no room left between two neighbours: space them all again
-            self._rank_codes([*self.by_code, code])
-        else:
+        if high - low >= 2:
             self.code_rank[code] = (low + high) // 2
+            return
+        half = 8
+        while True:
+            start, end = max(0, at - half), min(len(keys), at + half)  # keys[start:end] + code
+            low = ranks[start - 1] if start else 0
+            high = ranks[end] if end < len(keys) else 1 << CODE_BITS
+            count = end - start + 1
+            if high - low > 2 * (count + 1) or (start == 0 and end == len(keys)):
+                break
+            half *= 2
+        keys.insert(at, code)
+        ranks.insert(at, 0)
+        step = (high - low) / (count + 1)  # > 2 below 2**26 codes: ranks stay strictly apart
+        for i in range(start, end + 1):
+            ranks[i] = low + int(step * (i - start + 1))
+            slot = self.by_code.get(keys[i])
+            if slot is not None:
+                self.order[slot] = self._order_of(slot)
 
     def first(self, candidates: np.ndarray, limit: int, scores: np.ndarray | None = None) -> list[int]:
         """The best `limit` candidates: higher score first (all equal when None), then
@@ -298,10 +318,12 @@ class Index:
                 if row[8] and row[0] not in self.shop_position:
                     self._new_shop(row)
             words = False
+            self._marks: dict[tuple[int, str], dict[int, bool]] = {}
             for row in shops:
                 words |= self._change_shop(row)
             for row in products:
                 words |= self._change_product(row)
+            self._apply_marks()
             if words:
                 self._words_changed()
             else:
@@ -361,7 +383,8 @@ class Index:
             return False
         if listed:
             self._unpost(p)
-            del self.by_code[self.codes[p].upper()]
+            if not live or code.upper() != self.codes[p].upper():  # else it keeps its place
+                del self.by_code[self.codes[p].upper()]
         self.codes[p], self.names[p], self.categories[p] = code, name, category or ""
         self.price[p], self.stock[p] = price, stock
         if not live:
@@ -398,11 +421,9 @@ class Index:
         self.codes.append("")
         self.names.append("")
         self.categories.append("")
-        self.price = np.append(self.price, 0)
-        self.stock = np.append(self.stock, np.int32(0))
-        self.shop = np.append(self.shop, np.int32(0))
-        self.order = np.append(self.order, np.int64(0))
-        self._word = np.zeros(p + 1, dtype=np.float32)
+        self.price, self.stock = _grown(self.price, p + 1), _grown(self.stock, p + 1)
+        self.shop, self.order = _grown(self.shop, p + 1), _grown(self.order, p + 1)
+        self._word = _grown(self._word, p + 1)
         self.position_of[product_id] = p
         self.size = p + 1
         return p
@@ -416,27 +437,38 @@ class Index:
         return set(fold_name(self.shop_names[s]))
 
     def _post(self, p: int) -> None:
-        own, shop = self._words_of(p)
-        for post, words in ((self.product_post, own), (self.shop_post, shop)):
-            for word in words:
-                found = post.get(word)
-                if found is None:
-                    post[word] = np.array([p], dtype=np.int32)
-                else:
-                    post[word] = np.insert(found, np.searchsorted(found, p), p)
+        self._mark(p, True)
 
     def _unpost(self, p: int) -> None:
+        self._mark(p, False)
+
+    def _mark(self, p: int, listed: bool) -> None:
+        """Note that slot p is (or is no longer) under its words; `_apply_marks` rewrites
+        each word's postings once for the whole change."""
         own, shop = self._words_of(p)
-        for post, words in ((self.product_post, own), (self.shop_post, shop)):
+        for which, words in ((0, own), (1, shop)):
             for word in words:
-                found = post.get(word)
-                if found is None:
-                    continue
-                left = found[found != p]
-                if left.size:
-                    post[word] = left
-                else:
-                    del post[word]
+                self._marks.setdefault((which, word), {})[p] = listed
+
+    def _apply_marks(self) -> None:
+        """Each word's postings rewritten once for every slot that came or went under it (a
+        slot at a time, an import renaming 5,000 products rewrote a common word's 50,000
+        positions 5,000 times: 1.3 ms a product)."""
+        for (which, word), marks in self._marks.items():
+            post = (self.product_post, self.shop_post)[which]
+            found = post.get(word)
+            gone = [p for p, listed in marks.items() if not listed]
+            come = sorted(p for p, listed in marks.items() if listed)
+            if found is not None and gone:
+                found = found[~np.isin(found, np.array(gone, dtype=np.int32))]
+            if come:
+                come_array = np.array(come, dtype=np.int32)
+                found = come_array if found is None or not found.size else _union([found, come_array])
+            if found is None or not found.size:
+                post.pop(word, None)
+            else:
+                post[word] = found
+        self._marks = {}
 
     # -- words ---------------------------------------------------------------------------
     def expand(self, word: str) -> tuple[tuple[str, float], ...]:
@@ -656,6 +688,19 @@ def _as_arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
     return postings  # type: ignore[return-value]
 
 
+def _grown(column: np.ndarray, size: int) -> np.ndarray:
+    """The column `size` long, its new slots zero: a longer view of the same buffer when it
+    has room, else a copy into one half as large again (an import adding thousands of
+    products in place copies each column a few times, not once per product)."""
+    base = column.base
+    if isinstance(base, np.ndarray) and base.ndim == 1 and base.size >= size and \
+            base.dtype == column.dtype and column.ctypes.data == base.ctypes.data:
+        return base[:size]
+    bigger = np.zeros(max(size, column.size + column.size // 2 + 16), dtype=column.dtype)
+    bigger[:column.size] = column
+    return bigger[:size]
+
+
 def _ints(column: np.ndarray) -> array:
     return array("q", column.astype(np.int64).tobytes())
 
@@ -698,11 +743,11 @@ def _union(posts: list[np.ndarray]) -> np.ndarray:
 # -- one index per database, kept up to date by catalog version ---------------------------
 _LOCK = threading.Lock()
 _INDEXES: dict[str, Index] = {}
-# A catch-up costs a row (about 80 us) per price or stock changed, REPOST_WEIGHT rows (about
-# 1.3 ms: its words re-posted) per product renamed, added or hidden and per shop changed;
-# past REBUILD_ROWS of them a full build is quicker (2.4-3.3 s at city scale; see README)
+# A catch-up costs a row (25-115 us) per price or stock changed, REPOST_WEIGHT rows (110-370
+# us: its words re-posted, its code placed) per product renamed, added or hidden and per shop
+# changed; past REBUILD_ROWS of them a full build is quicker (2.4-3.3 s at city scale; README)
 REBUILD_ROWS = 40_000
-REPOST_WEIGHT = 16
+REPOST_WEIGHT = 4
 _PRODUCT_COLUMNS = (Product.id, Product.code, Product.name, Product.category, Product.price_idr,
                     Product.stock, Product.shop_id)
 _SHOP_COLUMNS = (Shop.id, Shop.code, Shop.name, Shop.address, Shop.kelurahan, Shop.lat, Shop.lon,

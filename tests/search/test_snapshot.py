@@ -152,3 +152,18 @@ def test_an_index_of_rows_sharing_a_code_still_builds_and_ranks():
     assert [(h.stock > 0, h.price) for h in hits] == sorted(
         [(h.stock > 0, h.price) for h in hits], key=lambda k: (not k[0], k[1]))
     assert index.codes[index.by_code["RT01"]] in ("RT01", "rt01")
+
+
+def test_a_run_of_new_codes_in_one_place_keeps_code_order(monkeypatch):
+    """An import adding codes in sequence between two old ones (no rank left between them
+    after a few) still lists equal products in code order: the codes around are spaced out."""
+    monkeypatch.setattr(search_index, "CODE_BITS", 16)  # 65,536 ranks for 2,000 codes
+    same = [(n, f"KB{n:05d}", "Kue Bawang", "kue", 9_000, 5, 1) for n in range(0, 4000, 2)]
+    index = Index(same, SHOPS[:1])
+    added = [(10_000 + n, f"KB01000-{n:03d}", "Kue Bawang", "kue", 9_000, 5, 1, True)
+             for n in range(300)]
+    for row in added[:100]:
+        assert index.change([row], [])
+    assert index.change(added[100:], [])
+    by_rank = [index.codes[p] for p in np.argsort(index.order, kind="stable").tolist()]
+    assert by_rank == sorted(by_rank, key=str.upper) and len(by_rank) == 2000 + 300
