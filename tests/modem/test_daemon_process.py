@@ -14,6 +14,7 @@ from smsbot.modem.dummy import write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.store import engine as db
 
+from ..conftest import smsbot_here
 from ..gammu_log import messages
 
 
@@ -43,7 +44,7 @@ def test_sigterm_finishes_the_message_in_hand_and_exits_0(tmp_path, cli_env):
         phone.inject(f"081300001{n:03d}", "CARI galamai")
     phone.close()
     first = write_config(folder, name="run1.gammurc", log="run1.log")
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     daemon = subprocess.Popen(["smsbot", "run", "--modem", str(first), "--poll", "0.1"],
                               env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
@@ -131,7 +132,7 @@ def test_a_hung_modem_is_reopened_by_the_watchdog_of_smsbot_run(tmp_path, cli_en
     gammurc = config.init_dir(directory)
     inbox.deliver_text(directory, "+6281300000001", "CARI galamai")
     state.update_faults(directory, {"hang": "AT+CMGL"})
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     started = time.monotonic()
     done = subprocess.run(["smsbot", "run", "--modem", str(gammurc), "--until-idle",
                            "--modem-timeout", "2"], env=cli_env, capture_output=True, text=True,
