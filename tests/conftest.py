@@ -39,6 +39,13 @@ def pytest_configure(config):
                             "the hostile sweep); CI runs them, `-m 'not slow'` skips them")
 
 
+def pytest_collection_modifyitems(items):
+    """The `slow` tests first (a stable sort: the rest keep their order). xdist hands tests out
+    in this order, so the long ones start while both workers have plenty left, instead of one
+    of them ending the run alone with a 30 s test."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
         metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
