@@ -41,10 +41,10 @@ def test_single_and_multipart_sms_are_answered_once(modem, cli_env, backend):
     smsbot = script if (modem.driver, backend) == ("dummy", "sqlite") else here
     gammurc = str(modem.gammurc)
     here(cli_env, "db", "seed")
-    smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "081300000001", "CARI galamai")
+    here(cli_env, "phone", "send", "--modem", gammurc, "--from", "081300000001", "CARI galamai")
     three = smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "+6281300000002", LONG)
     assert "in 3 part(s)" in three.stdout
-    smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "TELKOMSEL", "Promo 10GB!")
+    here(cli_env, "phone", "send", "--modem", gammurc, "--from", "TELKOMSEL", "Promo 10GB!")
     assert modem.inbox_count() == 5
 
     smsbot(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
@@ -65,7 +65,7 @@ def test_single_and_multipart_sms_are_answered_once(modem, cli_env, backend):
     assert log[0][1].startswith("1)GL10 Kalamai 250g 24rb")
 
     # run again: nothing new, nothing answered twice
-    smsbot(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
+    here(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
     assert modem.sent() == log
 
 
@@ -123,20 +123,21 @@ LONG16 = ("PESAN RT01 2 tolong antar ke rumah di Jalan Sudirman nomor 12 dekat m
           "banyak, nanti saya bayar tunai waktu barang sampai di rumah.")
 
 
-def run_daemon(engine, gammurc, *, steps=40, until=None, **transport):
+def run_daemon(engine, gammurc, *, limit=60.0, until=None, **transport):
     """The daemon in this process until idle (or until `until()` holds), short polls."""
     from smsbot.modem.daemon import Daemon
     from smsbot.modem.transport.gammu_modem import GammuTransport
 
     transport = GammuTransport(gammurc, name="modem", **transport)
     daemon = Daemon(engine, transport, poll_interval=0.05, backoff_base=0.05)
+    deadline = time.monotonic() + limit
     try:
-        for _ in range(steps):
+        while time.monotonic() < deadline:
             daemon.step(force_timers=True)
             if (until() if until else daemon.idle()):
                 return daemon
-            time.sleep(0.2)
-        raise AssertionError("the daemon never got idle")
+            time.sleep(0.05)
+        raise AssertionError(f"the daemon never got idle in {limit} s")
     finally:
         transport.close()
 
