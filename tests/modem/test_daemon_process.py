@@ -97,8 +97,7 @@ def test_give_up_after_is_explicit(tmp_path, cli_env):
 
 def test_modem_status_with_ussd_balance(tmp_path, cli_env):
     gammurc = write_config(tmp_path / "m")
-    done = subprocess.run(["smsbot", "modem", "status", "--modem", str(gammurc), "--ussd", "*888#"],
-                          env=cli_env, capture_output=True, text=True, timeout=60)
+    done = smsbot_here(cli_env, "modem", "status", "--modem", str(gammurc), "--ussd", "*888#")
     assert done.returncode == 0, done.stderr
     lines = dict(line.split(":", 1) for line in done.stdout.splitlines())
     assert lines["manufacturer"].strip() == "Gammu"
@@ -106,8 +105,7 @@ def test_modem_status_with_ussd_balance(tmp_path, cli_env):
     assert lines["signal"].strip().startswith("42%")
     assert "GammuT3l" in lines["network"] and "SIM 0/10000" in lines["SMS memory"]
     assert lines["balance"].strip() == "Reply for *888#"
-    as_json = subprocess.run(["smsbot", "modem", "status", "--modem", str(gammurc), "--json"],
-                             env=cli_env, capture_output=True, text=True, timeout=60)
+    as_json = smsbot_here(cli_env, "modem", "status", "--modem", str(gammurc), "--json")
     info = json.loads(as_json.stdout)
     assert info["network"]["NetworkName"] == "GammuT3l" and "ussd" not in info
 
@@ -115,8 +113,7 @@ def test_modem_status_with_ussd_balance(tmp_path, cli_env):
 def test_modem_status_on_a_missing_modem_says_why(tmp_path, cli_env):
     gammurc = tmp_path / "gone.gammurc"
     gammurc.write_text(f"[gammu]\ndevice = {tmp_path}/none\nconnection = none\nmodel = dummy\n")
-    done = subprocess.run(["smsbot", "modem", "status", "--modem", str(gammurc)],
-                          env=cli_env, capture_output=True, text=True, timeout=60)
+    done = smsbot_here(cli_env, "modem", "status", "--modem", str(gammurc))
     assert done.returncode == 1 and "cannot open modem" in done.stderr
 
 

@@ -42,9 +42,8 @@ def test_one_daemon_two_modems_answers_each_sms_once_through_its_modem(tmp_path,
     configs = modems(tmp_path, ["a", "b"])
     inject(configs["a"], 6, 0)
     inject(configs["b"], 6, 100)
-    done = subprocess.run(["smsbot", "run", "--until-idle", "--poll", "0.1",
-                           "--modem", str(configs["a"]), "--modem", str(configs["b"])],
-                          env=cli_env, capture_output=True, text=True, timeout=120)
+    done = smsbot_here(cli_env, "run", "--until-idle", "--poll", "0.1",
+                       "--modem", str(configs["a"]), "--modem", str(configs["b"]))
     assert done.returncode == 0, done.stderr
     inbound, out = outcome(cli_env["SMSBOT_DB"])
     assert len(inbound) == 12 and all(m.status == "processed" for m in inbound)
