@@ -58,7 +58,10 @@ def test_sigterm_finishes_the_message_in_hand_and_exits_0(tmp_path, cli_env):
     assert not [m for m in outbox if m.status == "sending"]
     assert {m.status for m in inbound} <= {"pending", "processed"}
 
-    second = write_config(folder, name="run2.gammurc", log="run2.log")
+    # the same modem restarted (named after its file, run1), with a log of its own: the
+    # replies queued for run1 are its own, not another modem's to take after HANDOVER (30 s;
+    # test_claim holds that rule)
+    second = write_config(folder, name="run1.gammurc", log="run2.log")
     subprocess.run(["smsbot", "run", "--modem", str(second), "--until-idle"], env=cli_env,
                    check=True, capture_output=True, timeout=120)
     inbound, outbox = counts(url)
