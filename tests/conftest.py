@@ -200,10 +200,11 @@ def smsbot_here(env: dict, *args: str, stdin: str | None = None) -> subprocess.C
 
 
 @pytest.fixture(scope="module")
-def reader_engine(tmp_path_factory):
-    """One seeded database per module, for read-only tests (seeding is the slow part)."""
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('read') / 'read.db'}")
-    seed_demo(engine, NOW)
+def reader_engine(tmp_path_factory, templates):
+    """One seeded database per module, for read-only tests (a copy of the seeded template)."""
+    path = tmp_path_factory.mktemp("read") / "read.db"
+    templates.sqlite("seeded", path)
+    engine = db.make_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()
 
