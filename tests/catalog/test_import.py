@@ -1,4 +1,5 @@
-"""`smsbot import` and `smsbot contacts add`, as an admin runs them."""
+"""`smsbot import` and `smsbot contacts add`, as an admin runs them: the first test of each
+runs the installed script (the scripting contract), the rest the same command in this process."""
 
 import subprocess
 
@@ -8,6 +9,8 @@ from sqlmodel import Session, select
 from smsbot.catalog.models import Product, Shop
 from smsbot.contacts.models import Contact
 from smsbot.store import engine as db
+
+from ..conftest import smsbot_here as smsbot
 
 pytestmark = pytest.mark.backends
 
@@ -21,9 +24,9 @@ GL99,GL09,Galamai Test 500g,galamai,47.500,kotak,
 """
 
 
-def smsbot(env, *args, stdin=None):
-    return subprocess.run(["smsbot", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=60)
+def script(env, *args):
+    """The installed `smsbot` script in its own process."""
+    return subprocess.run(["smsbot", *args], env=env, capture_output=True, text=True, timeout=60)
 
 
 def write(tmp_path, name, text):
@@ -37,7 +40,7 @@ def engine_of(env):
 
 
 def test_import_shops_and_products(tmp_path, cli_env):
-    done = smsbot(cli_env, "import", "shops", write(tmp_path, "s.csv", SHOPS))
+    done = script(cli_env, "import", "shops", write(tmp_path, "s.csv", SHOPS))
     assert done.returncode == 0, done.stderr
     assert "2 shops added, 0 updated" in done.stdout
     done = smsbot(cli_env, "import", "products", write(tmp_path, "p.csv", PRODUCTS))
@@ -106,7 +109,7 @@ def test_wrong_header_and_missing_file(tmp_path, cli_env):
 
 
 def test_contacts_add(cli_env):
-    done = smsbot(cli_env, "contacts", "add", "0812 0000 0009", "--role", "admin",
+    done = script(cli_env, "contacts", "add", "0812 0000 0009", "--role", "admin",
                   "--name", "Dinas", "--pin", "4321")
     assert done.returncode == 0 and "+6281200000009 admin Dinas" in done.stdout
     with Session(engine_of(cli_env)) as session:

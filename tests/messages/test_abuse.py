@@ -14,7 +14,7 @@ from smsbot.messages.outbox import enqueue
 from smsbot.sms.context import Reply
 from smsbot.testing import Conversation
 
-from ..conftest import NOW
+from ..conftest import NOW, smsbot_here
 
 TOO_MANY = ("Terlalu banyak pesan dari nomor Anda. Balasan kami hentikan sementara; pesan "
             "Anda tetap tersimpan. Coba lagi nanti.")
@@ -113,6 +113,5 @@ def test_the_admin_reads_the_security_log(conversation, seeded, cli_env):
     log = subprocess.run(["smsbot", "security"], env=cli_env, capture_output=True, text=True)
     assert log.returncode == 0, log.stderr
     assert "+6281300000001   loop_guard" in log.stdout
-    ignored = subprocess.run(["smsbot", "security", "--ignored"], env=cli_env,
-                             capture_output=True, text=True)
+    ignored = smsbot_here(cli_env, "security", "--ignored")
     assert "TELKOMSEL" in ignored.stdout and "Promo 10GB" in ignored.stdout

@@ -2,6 +2,7 @@
 the benchmark's figures are the daemon's."""
 
 import inspect
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -43,3 +44,16 @@ def test_a_reply_is_claimed_before_notices_and_broadcasts_queued_earlier(seeded)
         session.commit()
     sent = Conversation(seeded, start="2026-11-27T10:00").flush()
     assert [s.kind for s in sent] == ["reply", "notice", "broadcast"]
+
+
+def test_a_reply_waits_for_its_own_modem_until_the_handover_then_any_modem_sends_it(seeded):
+    """A reply leaves through the modem its question came in on (same operator, cheaper);
+    after HANDOVER (that modem failed, or came back under another name) any modem takes it."""
+    with Session(seeded) as session:
+        outbox.enqueue(session, Reply("+6281300000001", "jawaban"), NOW, modem="run1")
+        session.commit()
+        assert [row.text for row in outbox.due(session, NOW, 10, "run1")] == ["jawaban"]
+        early = NOW + outbox.HANDOVER - timedelta(seconds=1)
+        assert outbox.due(session, early, 10, "run2") == []
+        late = NOW + outbox.HANDOVER
+        assert [row.text for row in outbox.due(session, late, 10, "run2")] == ["jawaban"]

@@ -14,6 +14,7 @@ from smsbot.modem.dummy import write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.store import engine as db
 
+from ..conftest import smsbot_here
 from ..gammu_log import messages
 
 
@@ -43,7 +44,7 @@ def test_sigterm_finishes_the_message_in_hand_and_exits_0(tmp_path, cli_env):
         phone.inject(f"081300001{n:03d}", "CARI galamai")
     phone.close()
     first = write_config(folder, name="run1.gammurc", log="run1.log")
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     daemon = subprocess.Popen(["smsbot", "run", "--modem", str(first), "--poll", "0.1"],
                               env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
@@ -57,7 +58,10 @@ def test_sigterm_finishes_the_message_in_hand_and_exits_0(tmp_path, cli_env):
     assert not [m for m in outbox if m.status == "sending"]
     assert {m.status for m in inbound} <= {"pending", "processed"}
 
-    second = write_config(folder, name="run2.gammurc", log="run2.log")
+    # the same modem restarted (named after its file, run1), with a log of its own: the
+    # replies queued for run1 are its own, not another modem's to take after HANDOVER (30 s;
+    # test_claim holds that rule)
+    second = write_config(folder, name="run1.gammurc", log="run2.log")
     subprocess.run(["smsbot", "run", "--modem", str(second), "--until-idle"], env=cli_env,
                    check=True, capture_output=True, timeout=120)
     inbound, outbox = counts(url)
@@ -96,8 +100,7 @@ def test_give_up_after_is_explicit(tmp_path, cli_env):
 
 def test_modem_status_with_ussd_balance(tmp_path, cli_env):
     gammurc = write_config(tmp_path / "m")
-    done = subprocess.run(["smsbot", "modem", "status", "--modem", str(gammurc), "--ussd", "*888#"],
-                          env=cli_env, capture_output=True, text=True, timeout=60)
+    done = smsbot_here(cli_env, "modem", "status", "--modem", str(gammurc), "--ussd", "*888#")
     assert done.returncode == 0, done.stderr
     lines = dict(line.split(":", 1) for line in done.stdout.splitlines())
     assert lines["manufacturer"].strip() == "Gammu"
@@ -105,8 +108,7 @@ def test_modem_status_with_ussd_balance(tmp_path, cli_env):
     assert lines["signal"].strip().startswith("42%")
     assert "GammuT3l" in lines["network"] and "SIM 0/10000" in lines["SMS memory"]
     assert lines["balance"].strip() == "Reply for *888#"
-    as_json = subprocess.run(["smsbot", "modem", "status", "--modem", str(gammurc), "--json"],
-                             env=cli_env, capture_output=True, text=True, timeout=60)
+    as_json = smsbot_here(cli_env, "modem", "status", "--modem", str(gammurc), "--json")
     info = json.loads(as_json.stdout)
     assert info["network"]["NetworkName"] == "GammuT3l" and "ussd" not in info
 
@@ -114,8 +116,7 @@ def test_modem_status_with_ussd_balance(tmp_path, cli_env):
 def test_modem_status_on_a_missing_modem_says_why(tmp_path, cli_env):
     gammurc = tmp_path / "gone.gammurc"
     gammurc.write_text(f"[gammu]\ndevice = {tmp_path}/none\nconnection = none\nmodel = dummy\n")
-    done = subprocess.run(["smsbot", "modem", "status", "--modem", str(gammurc)],
-                          env=cli_env, capture_output=True, text=True, timeout=60)
+    done = smsbot_here(cli_env, "modem", "status", "--modem", str(gammurc))
     assert done.returncode == 1 and "cannot open modem" in done.stderr
 
 
@@ -131,7 +132,7 @@ def test_a_hung_modem_is_reopened_by_the_watchdog_of_smsbot_run(tmp_path, cli_en
     gammurc = config.init_dir(directory)
     inbox.deliver_text(directory, "+6281300000001", "CARI galamai")
     state.update_faults(directory, {"hang": "AT+CMGL"})
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     started = time.monotonic()
     done = subprocess.run(["smsbot", "run", "--modem", str(gammurc), "--until-idle",
                            "--modem-timeout", "2"], env=cli_env, capture_output=True, text=True,

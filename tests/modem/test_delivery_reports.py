@@ -2,7 +2,6 @@
 `--delivery-reports`, matched to the outbox row by modem, reference and recipient, never
 answered, and summed up per broadcast by `smsbot broadcast list`."""
 
-import subprocess
 import time
 
 import gammu
@@ -20,6 +19,7 @@ from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.store import engine as db
 
 from ..broadcasts.test_broadcasts import opt_in, schedule
+from ..conftest import smsbot_here
 
 pytestmark = pytest.mark.backends
 
@@ -66,7 +66,8 @@ def test_a_status_report_is_asked_for_only_with_the_option(tmp_path, asked):
 
 
 def smsbot(env, *args):
-    done = subprocess.run(["smsbot", *args], env=env, capture_output=True, text=True, timeout=120)
+    """The command in this process: the installed script is test_gammu_end_to_end's."""
+    done = smsbot_here(env, *args)
     assert done.returncode == 0, done.stderr
     return done
 

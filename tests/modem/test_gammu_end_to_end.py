@@ -1,5 +1,7 @@
 """End to end through the real libGammu dummy driver: `smsbot phone send` puts SMS into the
-dummy modem, `smsbot run --until-idle` answers them, Gammu's own log shows the sends."""
+dummy modem, `smsbot run --until-idle` answers them, Gammu's own log shows the sends. The
+installed script runs on the dummy driver and SQLite (the scripting contract); the AT driver
+and PostgreSQL run the same commands in this process."""
 
 import subprocess
 import time
@@ -11,6 +13,7 @@ from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.modem.dummy import write_config
 from smsbot.store import engine as db
 
+from ..conftest import smsbot_here
 from ..gammu_log import messages, sends
 
 pytestmark = pytest.mark.backends
@@ -22,19 +25,26 @@ LONG = ("KELUHAN saya pesan rendang telur dua bungkus kemarin sore di pasar Ibuh
 assert 306 < len(LONG) <= 459  # three parts
 
 
-def smsbot(env, *args):
+def script(env, *args):
     done = subprocess.run(["smsbot", *args], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done
 
 
-def test_single_and_multipart_sms_are_answered_once(modem, cli_env):
+def here(env, *args):
+    done = smsbot_here(env, *args)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_single_and_multipart_sms_are_answered_once(modem, cli_env, backend):
+    smsbot = script if (modem.driver, backend) == ("dummy", "sqlite") else here
     gammurc = str(modem.gammurc)
-    smsbot(cli_env, "db", "seed")
-    smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "081300000001", "CARI galamai")
+    here(cli_env, "db", "seed")
+    here(cli_env, "phone", "send", "--modem", gammurc, "--from", "081300000001", "CARI galamai")
     three = smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "+6281300000002", LONG)
     assert "in 3 part(s)" in three.stdout
-    smsbot(cli_env, "phone", "send", "--modem", gammurc, "--from", "TELKOMSEL", "Promo 10GB!")
+    here(cli_env, "phone", "send", "--modem", gammurc, "--from", "TELKOMSEL", "Promo 10GB!")
     assert modem.inbox_count() == 5
 
     smsbot(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
@@ -55,7 +65,7 @@ def test_single_and_multipart_sms_are_answered_once(modem, cli_env):
     assert log[0][1].startswith("1)GL10 Kalamai 250g 24rb")
 
     # run again: nothing new, nothing answered twice
-    smsbot(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
+    here(cli_env, "run", "--modem", str(modem.config()), "--until-idle")
     assert modem.sent() == log
 
 
@@ -113,20 +123,21 @@ LONG16 = ("PESAN RT01 2 tolong antar ke rumah di Jalan Sudirman nomor 12 dekat m
           "banyak, nanti saya bayar tunai waktu barang sampai di rumah.")
 
 
-def run_daemon(engine, gammurc, *, steps=40, until=None, **transport):
+def run_daemon(engine, gammurc, *, limit=60.0, until=None, **transport):
     """The daemon in this process until idle (or until `until()` holds), short polls."""
     from smsbot.modem.daemon import Daemon
     from smsbot.modem.transport.gammu_modem import GammuTransport
 
     transport = GammuTransport(gammurc, name="modem", **transport)
     daemon = Daemon(engine, transport, poll_interval=0.05, backoff_base=0.05)
+    deadline = time.monotonic() + limit
     try:
-        for _ in range(steps):
+        while time.monotonic() < deadline:
             daemon.step(force_timers=True)
             if (until() if until else daemon.idle()):
                 return daemon
-            time.sleep(0.2)
-        raise AssertionError("the daemon never got idle")
+            time.sleep(0.05)
+        raise AssertionError(f"the daemon never got idle in {limit} s")
     finally:
         transport.close()
 

@@ -10,6 +10,7 @@ from smsbot.modem.dummy import inbox_files, write_config
 from smsbot.modem.transport.gammu_modem import GammuTransport
 from smsbot.store import engine as db
 
+from ..conftest import smsbot_here
 from ..gammu_log import messages
 
 pytestmark = pytest.mark.backends
@@ -37,13 +38,12 @@ def outcome(url):
 
 
 def test_one_daemon_two_modems_answers_each_sms_once_through_its_modem(tmp_path, cli_env):
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     configs = modems(tmp_path, ["a", "b"])
     inject(configs["a"], 6, 0)
     inject(configs["b"], 6, 100)
-    done = subprocess.run(["smsbot", "run", "--until-idle", "--poll", "0.1",
-                           "--modem", str(configs["a"]), "--modem", str(configs["b"])],
-                          env=cli_env, capture_output=True, text=True, timeout=120)
+    done = smsbot_here(cli_env, "run", "--until-idle", "--poll", "0.1",
+                       "--modem", str(configs["a"]), "--modem", str(configs["b"]))
     assert done.returncode == 0, done.stderr
     inbound, out = outcome(cli_env["SMSBOT_DB"])
     assert len(inbound) == 12 and all(m.status == "processed" for m in inbound)
@@ -56,7 +56,7 @@ def test_one_daemon_two_modems_answers_each_sms_once_through_its_modem(tmp_path,
 
 
 def test_two_daemons_on_one_database_send_nothing_twice(tmp_path, cli_env):
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     configs = modems(tmp_path, ["a1", "a2", "b1", "b2"])
     for index, name in enumerate(configs):
         inject(configs[name], 15, index * 100)

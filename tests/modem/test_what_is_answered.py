@@ -4,13 +4,13 @@ from Gammu's own test data (gammu/gammu tests/at-sms/NN.dump, `AT+CMGR` answers)
 modem as the network would: everything is kept and removed from the modem, only people get
 answers."""
 
-import subprocess
-
 import pytest
 from sqlmodel import Session, select
 
 from smsbot.messages.models import InboundMessage, OutboxMessage
 from smsbot.store import engine as db
+
+from ..conftest import smsbot_here
 
 pytestmark = pytest.mark.backends
 
@@ -46,7 +46,8 @@ SUBMIT_NOTE = "not answered: an outgoing SMS (SMS-SUBMIT) left in the modem's st
 
 
 def smsbot(env, *args):
-    done = subprocess.run(["smsbot", *args], env=env, capture_output=True, text=True, timeout=120)
+    """The command in this process: the installed script is test_gammu_end_to_end's."""
+    done = smsbot_here(env, *args)
     assert done.returncode == 0, done.stderr
     return done
 

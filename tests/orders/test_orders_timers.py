@@ -2,7 +2,6 @@
 auto-cancel; they survive a restart and run in `smsbot chat` with `at` lines."""
 
 import json
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from sqlmodel import Session
 from smsbot.orders import rules as orders
 from smsbot.sms import core
 from smsbot.testing import Conversation
-from tests.conftest import NOW
+from tests.conftest import NOW, smsbot_here
 
 BUYER = "081300000001"
 EMI = "081266104512"  # RDG1, sells RT01
@@ -97,7 +96,7 @@ def test_timers_survive_a_restart_and_catch_up_once(seeded, fixed_codes):
 
 
 def test_timers_in_smsbot_chat_with_at_lines(cli_env):
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     events = [
         {"from": BUYER, "text": "PESAN RT01 2", "at": "2026-12-01T09:00"},
         {"from": BUYER, "text": "YA", "at": "2026-12-01T09:01"},
@@ -106,8 +105,7 @@ def test_timers_in_smsbot_chat_with_at_lines(cli_env):
         {"at": "2026-12-02T09:01"},
         {"from": BUYER, "text": "STATUS", "at": "2026-12-02T09:05"},
     ]
-    done = subprocess.run(["smsbot", "chat"], env=cli_env, capture_output=True, text=True,
-                          input="".join(json.dumps(e) + "\n" for e in events), timeout=60)
+    done = smsbot_here(cli_env, "chat", stdin="".join(json.dumps(e) + "\n" for e in events))
     assert done.returncode == 0, done.stderr
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(o["to"], o["kind"], o["text"].split(":")[0].split(" ")[0]) for o in out] == [

@@ -178,13 +178,14 @@ def test_report_searches_cli(cli_env):
     import json
     import subprocess
 
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    from ..conftest import smsbot_here
+
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     lines = "".join(json.dumps({"from": phone, "text": text, "at": "2026-11-27T10:00"}) + "\n"
                     for phone, text in [("081300000001", "cari pizza"), ("081300000002", "cari Pizza!"),
                                         ("081300000002", "cari pizza"), ("081300000003", "cari bakso"),
                                         ("081300000003", "cari rendang")])
-    subprocess.run(["smsbot", "chat"], env=cli_env, input=lines, text=True, check=True,
-                   capture_output=True)
+    assert smsbot_here(cli_env, "chat", stdin=lines).returncode == 0
     done = subprocess.run(["smsbot", "report", "searches", "--days", "100000"], env=cli_env,
                           text=True, capture_output=True)
     assert done.returncode == 0, done.stderr

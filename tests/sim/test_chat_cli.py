@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-pytestmark = pytest.mark.backends
+from ..conftest import smsbot_here
 
 
 def chat(env, *events, raw_lines=()):
@@ -15,8 +15,9 @@ def chat(env, *events, raw_lines=()):
     return done, [json.loads(line) for line in done.stdout.splitlines()]
 
 
+@pytest.mark.backends
 def test_output_shape_and_state_between_runs(cli_env):
-    subprocess.run(["smsbot", "db", "seed"], env=cli_env, check=True, capture_output=True)
+    assert smsbot_here(cli_env, "db", "seed").returncode == 0
     done, out = chat(cli_env, {"from": "081300000001", "text": "CARI rendang telur",
                                "at": "2026-11-27T10:00:00+07:00"})
     assert done.returncode == 0, done.stderr
@@ -29,6 +30,7 @@ def test_output_shape_and_state_between_runs(cli_env):
     assert out[0]["text"].startswith("4)RT07 ")
 
 
+@pytest.mark.backends
 def test_at_only_lines_bad_lines_and_ignored_senders(cli_env):
     done, out = chat(cli_env, {"at": "2026-11-27T10:00:00"}, {"from": "TELKOMSEL", "text": "promo"},
                      {"from": "081300000002", "text": "halo"},
@@ -41,6 +43,7 @@ def test_at_only_lines_bad_lines_and_ignored_senders(cli_env):
 
 
 def test_output_is_written_before_the_next_line_is_read(cli_env):
+    """The process's own output buffering: the same on any database, run on SQLite."""
     proc = subprocess.Popen(["smsbot", "chat"], env=cli_env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     try:

@@ -1,7 +1,5 @@
 """Alembic migrations: one schema for SQLite and PostgreSQL, data kept across upgrades."""
 
-import subprocess
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -9,6 +7,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
 from smsbot.store import engine as db, migrations as migrate
+
+from ..conftest import smsbot_here
 
 pytestmark = pytest.mark.backends
 
@@ -63,13 +63,13 @@ def test_a_database_from_a_newer_smsbot_is_refused(cli_env):
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
     with pytest.raises(migrate.SchemaAheadError):
         db.make_engine(cli_env["SMSBOT_DB"])
-    done = subprocess.run(["smsbot", "db", "upgrade"], env=cli_env, capture_output=True, text=True)
+    done = smsbot_here(cli_env, "db", "upgrade")
     assert done.returncode == 1
     assert "revision 9999_future, which this smsbot" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_db_upgrade_command(cli_env):
-    done = subprocess.run(["smsbot", "db", "upgrade"], env=cli_env, capture_output=True, text=True)
+    done = smsbot_here(cli_env, "db", "upgrade")
     assert done.returncode == 0 and f"created (schema {migrate.head()})" in done.stdout
-    done = subprocess.run(["smsbot", "db", "upgrade"], env=cli_env, capture_output=True, text=True)
+    done = smsbot_here(cli_env, "db", "upgrade")
     assert f"current (schema {migrate.head()})" in done.stdout
