@@ -871,8 +871,10 @@ def build(session, stamp: tuple = ()) -> Index:
     shops = [tuple(s) for s in connection.execute(
         select(*_SHOP_COLUMNS).where(Shop.active == True))]  # noqa: E712
     with gc_paused():
-        products = connection.execution_options(yield_per=10_000).execute(
-            select(*_PRODUCT_COLUMNS).where(Product.active == True))  # noqa: E712
+        # the option on the statement: on the connection it would stay for the session's
+        # later statements, and PostgreSQL cannot stream an UPDATE through a server cursor
+        products = connection.execute(select(*_PRODUCT_COLUMNS).where(
+            Product.active == True).execution_options(yield_per=10_000))  # noqa: E712
         return Index(products, shops, stamp)  # in batches from the cursor
 
 
