@@ -231,7 +231,7 @@ def first_cari(url: str) -> tuple[float, float, int, int]:
     from sqlmodel import Session
 
     from smsbot.catalog.models import Product, Shop
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
     from smsbot.search.words import parse_query
     from smsbot.store import engine as db
 
@@ -275,7 +275,7 @@ def storm(engine, changes: int, naive: bool) -> list[float]:
 
     from smsbot.catalog.models import Product, Shop
     from smsbot.contacts.phones import local_form
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
 
     rng = random.Random(SEED + 2)
     with Session(engine) as session:
@@ -317,7 +317,7 @@ def core_storm(engine, changes: int, naive: bool) -> list[float]:
     from sqlmodel import Session, select
 
     from smsbot.catalog.models import Product, Shop
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
     from smsbot.sms.core import handle_message
 
     rng = random.Random(SEED + 3)
@@ -417,7 +417,7 @@ def main() -> None:
         print(f"{kind} per message through smsbot chat: city {ms(at_city[start::2])}; "
               f"demo {ms(at_demo[start::2])}; ratio city/demo p50 x{city_p50 / demo_p50:.2f}")
 
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
 
     builds = search_index.STATS["builds"]
     ours = storm(city, size["storm"], naive=False)

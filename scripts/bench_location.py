@@ -51,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     from geopy.distance import geodesic
 
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
     from smsbot.search.nearby import grid
     from smsbot.search.places import find_place
     from smsbot.sms import grammar as grammar_module

@@ -171,7 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     from rapidfuzz import fuzz, process
 
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
     from smsbot.sms.command import parse
     from smsbot.sms.wiring import HANDLERS
 

@@ -10,7 +10,7 @@ The bump also writes the new number into the `version` of each row it is for: th
 flush changed (the ORM's dirty objects), and every row still at -1 (a new row's default; a
 bulk writer that skips the ORM sets `version=-1` on the rows it updates, or sets the number
 itself as change_product does). An index at version V then reads only `version > V`
-(smsbot.search.index). The row number is written after the bump, which holds the
+(smsbot.search.live). The row number is written after the bump, which holds the
 catalogversion row lock until commit, so of two concurrent writers the later-committing one
 always tags its rows with the higher number and no reader skips a row.
 """

@@ -62,7 +62,7 @@ def run(obj, gammurcs: tuple[str, ...], smsd_url: str | None, smsd_phone: str, s
     from smsbot.modem.daemon import ModemUnavailable
     from smsbot.modem.pool import Pool
     from smsbot.modem.transport.gammu_modem import GammuTransport
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
 
     try:
         settings = Settings.from_env(quiet_hours=quiet_hours, send_rate=send_rate,

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from smsbot.catalog.promos import cached_active_prices
 from smsbot.crm.reviews import cached_shop_ratings
-from smsbot.search import index as search_index
+from smsbot.search import live as search_index
 from smsbot.search.words import Query, parse_query
 
 MAX_LIST = 30  # results kept: CARI's list for LAGI / PESAN n, the website's page

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from smsbot.catalog.models import Product, Shop
 from smsbot.catalog.promos import active_promo
 from smsbot.crm.reviews import rating_counts
-from smsbot.search import index as search_index, misses, results as search_results
+from smsbot.search import live as search_index, misses, results as search_results
 from smsbot.search.nearby import distance_text, grid
 from smsbot.search.words import parse_query
 from smsbot.web import map_grid, shop_data

@@ -17,7 +17,7 @@ from smsbot.catalog.models import Product, Shop
 from smsbot.cli import main
 from smsbot.clock import utcnow
 from smsbot.modem import dummy
-from smsbot.search import index as search_index, snapshot
+from smsbot.search import live as search_index, snapshot
 from smsbot.search.words import parse_query
 from smsbot.store import engine as db
 from smsbot.web.actions import run_command
@@ -226,8 +226,8 @@ def test_the_daemon_reads_the_index_as_it_starts_not_at_the_first_cari(seeded, t
 
 AS_A_CITY = """
 import sys, time
-from smsbot.search import index, snapshot
-index.SNAPSHOT_FROM = 0  # the demo's catalog is snapshotted as a city's is
+from smsbot.search import live, snapshot
+live.SNAPSHOT_FROM = 0  # the demo's catalog is snapshotted as a city's is
 write = snapshot.write
 def write_slowly(target, index):  # and takes as long to write as a city's (~0.5 s)
     time.sleep(1)

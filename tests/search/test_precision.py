@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from smsbot.search import index as search_index
+from smsbot.search import live as search_index
 from smsbot.search.words import parse_query
 
 BUYER = "081300000001"

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from smsbot.catalog.models import Product
-from smsbot.search import index as search_index
+from smsbot.search import live as search_index
 from smsbot.search.models import SearchMiss
 from smsbot.search.words import fold_words, parse_query
 

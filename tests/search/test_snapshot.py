@@ -5,7 +5,7 @@ cannot trust (another layout, another way of folding words, a cut file) is never
 import numpy as np
 import pytest
 
-from smsbot.search import index as search_index, snapshot
+from smsbot.search import index as search_index, live, snapshot
 from smsbot.search.index import Index
 from smsbot.search.words import parse_query
 
@@ -102,13 +102,13 @@ def test_a_snapshot_it_cannot_trust_is_not_read(tmp_path, monkeypatch):
     target.write_bytes(good)
     assert snapshot.read_file(target)["stamp"] == (7,)
     monkeypatch.setattr(snapshot, "read", lambda session: snapshot.read_file(target))
-    assert search_index._snapshot(None, (7,)) is not None
-    assert search_index._snapshot(None, (6,)) is None  # of a newer database than this one
+    assert live._snapshot(None, (7,)) is not None
+    assert live._snapshot(None, (6,)) is None  # of a newer database than this one
     target = snapshot.write(target, Index(PRODUCTS, SHOPS, stamp=("x",)))
-    assert search_index._snapshot(None, (7,)) is None  # not a stamp: not this database's
+    assert live._snapshot(None, (7,)) is None  # not a stamp: not this database's
     target = snapshot.write(target, index)
-    monkeypatch.setattr(search_index, "folding", lambda: "words folded otherwise")
-    assert search_index._snapshot(None, (7,)) is None
+    monkeypatch.setattr(live, "folding", lambda: "words folded otherwise")
+    assert live._snapshot(None, (7,)) is None
 
 
 @pytest.mark.parametrize("column", [["a", "b", "a", "a"] * 600, ["x\x00y", "z"], [1, 2, 3], [],

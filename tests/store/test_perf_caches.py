@@ -168,7 +168,7 @@ def test_a_row_written_by_insert_now_is_seen_by_the_next_cached_look_up(seeded):
 
 
 def test_a_product_written_by_insert_now_is_found_by_the_next_search(conversation, seeded):
-    from smsbot.search import index as search_index
+    from smsbot.search import live as search_index
     from smsbot.search.words import parse_query
     from smsbot.store.fast_insert import insert_now
 

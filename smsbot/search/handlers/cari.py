@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from smsbot.catalog.prices import short_price
-from smsbot.search import index as search_index, misses
+from smsbot.search import live as search_index, misses
 from smsbot.search.results import MAX_LIST, Row, decorate, find
 from smsbot.search.words import fold_words, table
 from smsbot.sms import conversation as state

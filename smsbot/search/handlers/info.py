@@ -18,7 +18,7 @@ from smsbot.catalog.promos import cached_active_prices
 from smsbot.contacts.phones import local_form
 from smsbot.crm.reviews import cached_shop_ratings
 from smsbot.orders.models import Order, OrderItem, SubOrder
-from smsbot.search import index as search_index, shop_names
+from smsbot.search import live as search_index, shop_names
 from smsbot.search.handlers.cari import SMS_LIMIT
 from smsbot.search.nearby import is_open
 from smsbot.sms.command import Command

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smsbot.search import index as search_index
+from smsbot.search import live as search_index
 from smsbot.search.handlers.cari import SMS_LIMIT
 from smsbot.search.nearby import distance_text, grid, is_open
 from smsbot.search.places import find_place

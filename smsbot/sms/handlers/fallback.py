@@ -1,7 +1,7 @@
 """A message with no keyword: a search when it clearly names food (`galamai`, `brp harga
 rendang telur`, `ada jual batiah?`), else the short help that lists the keywords."""
 
-from smsbot.search import index as search_index
+from smsbot.search import live as search_index
 from smsbot.search.handlers import cari
 from smsbot.search.words import parse_query
 from smsbot.sms.command import Command
