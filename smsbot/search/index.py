@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress
+from operator import ne
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -99,17 +100,17 @@ class Index:
         uppers = list(map(_upper, codes))
         by_code = sorted(range(len(uppers)), key=uppers.__getitem__)  # rows in code order
         keys = [uppers[i] for i in by_code]
-        unique = all(a != b for a, b in zip(keys, keys[1:]))  # code_key is unique: always
-        if unique:  # each code's rank at once (the general way hashes every code)
-            gap = max(1, (1 << CODE_BITS) // (len(keys) + 1))
-            rank = np.arange(1, len(keys) + 1, dtype=np.int64) * gap
-            self.code_rank = SortedMap.from_columns(keys, array("q", rank.tobytes()))
-            row_rank = np.empty(len(keys), dtype=np.int64)
-            row_rank[by_code] = rank
-            self.order = ((self.stock <= 0).astype(np.int64) << 62
-                          | np.minimum(self.price, PRICE_CAP) << CODE_BITS | row_rank)
-        else:
-            self._rank_codes(uppers)
+        # each code once (code_key is unique, so always, but two rows given one code share it),
+        # ranked in code order and spaced out so a new code fits between two
+        first = np.fromiter(chain((True,), map(ne, keys[1:], keys)), dtype=bool, count=len(keys))
+        distinct = list(compress(keys, first.tolist()))
+        gap = max(1, (1 << CODE_BITS) // (len(distinct) + 1))
+        rank = np.arange(1, len(distinct) + 1, dtype=np.int64) * gap
+        self.code_rank = SortedMap.from_columns(distinct, array("q", rank.tobytes()))
+        row_rank = np.empty(len(keys), dtype=np.int64)
+        row_rank[by_code] = rank[np.cumsum(first) - 1]
+        self.order = ((self.stock <= 0).astype(np.int64) << 62
+                      | np.minimum(self.price, PRICE_CAP) << CODE_BITS | row_rank)
         ranked = np.argsort(self.order, kind="stable")
         self.order, self.price, self.stock = self.order[ranked], self.price[ranked], self.stock[ranked]
         self.shop = np.array(shop, dtype=np.int32)[ranked]
@@ -119,13 +120,12 @@ class Index:
         self.categories = [categories[i] for i in ranked.tolist()]
         del ids, codes, names, categories, price, stock, shop
         self.size = len(self.ids)
-        if unique:
-            slot = np.empty(self.size, dtype=np.int64)
-            slot[ranked] = np.arange(self.size)
-            self.by_code = SortedMap.from_columns(list(keys), array("q", slot[by_code].tobytes()))
-        else:
-            self.by_code = SortedMap((_upper(code), i) for i, code in enumerate(self.codes))
-        del uppers, by_code, keys
+        slot = np.empty(self.size, dtype=np.int64)
+        slot[ranked] = np.arange(self.size)
+        slots = slot[by_code]  # of the rows in code order; a shared code keeps its last slot
+        listed = np.maximum.reduceat(slots, np.flatnonzero(first)) if slots.size else slots
+        self.by_code = SortedMap.from_columns(list(distinct), array("q", listed.tobytes()))
+        del uppers, by_code, keys, distinct
         ids = np.array(self.ids, dtype=np.int64)
         by_id = np.argsort(ids, kind="stable")
         self.position_of = SortedMap.from_columns(array("q", ids[by_id].tobytes()),
@@ -211,16 +211,6 @@ class Index:
         self._head_words = None  # food names for typos (_heads), again from the new names
 
     # -- ranking -------------------------------------------------------------------------
-    def _rank_codes(self, codes: Iterable[str]) -> None:
-        """Each code's place in code order, spaced out so a new code fits between two."""
-        keys = sorted(set(codes))
-        gap = max(1, (1 << CODE_BITS) // (len(keys) + 1))
-        self.code_rank = SortedMap.from_columns(keys, array("q", range(gap, gap * (len(keys) + 1), gap)))
-        rank = dict(self.code_rank.items())
-        ranks = np.array([rank.get(c.upper(), 0) for c in self.codes], dtype=np.int64)
-        self.order = ((self.stock <= 0).astype(np.int64) << 62
-                      | np.minimum(self.price, PRICE_CAP) << CODE_BITS | ranks)
-
     def _order_of(self, position: int) -> int:
         """In stock first, then cheaper, then by code, as one number (lower is better)."""
         code = self.code_rank.get(self.codes[position].upper(), 0)
