@@ -331,18 +331,28 @@ class Index:
     def reposts(self, products: list[tuple]) -> int:
         """How many of these product rows would re-post their words (a new, hidden or renamed
         product, or one moved to another shop) rather than rewrite a price or a stock."""
-        count = 0
-        for product_id, code, name, category, _price, _stock, shop_id, active in products:
-            p = self.position_of.get(product_id)
-            shop = self.shop_position.get(shop_id)
-            count += not (p is not None and active and shop is not None and self._listed(p) and
-                          (code, name, category or "", shop) ==
-                          (self.codes[p], self.names[p], self.categories[p], int(self.shop[p])))
-        return count
+        return sum(self._numbers_only(row) is None for row in products)
+
+    def _numbers_only(self, row: tuple) -> int | None:
+        """The slot of a listed product whose row changes only its price or stock (STOK,
+        HARGA: the common case), else None."""
+        product_id, code, name, category, _price, _stock, shop_id, active = row
+        p = self.position_of.get(product_id)
+        shop = self.shop_position.get(shop_id)
+        if p is None or not active or shop is None or not self._listed(p) or \
+                (code, name, category or "", shop) != \
+                (self.codes[p], self.names[p], self.categories[p], int(self.shop[p])):
+            return None
+        return p
 
     def _change_product(self, row: tuple) -> bool:
         """One product row; True when words or postings changed."""
         product_id, code, name, category, price, stock, shop_id, active = row
+        p = self._numbers_only(row)
+        if p is not None:
+            self.price[p], self.stock[p] = price, stock
+            self.order[p] = self._order_of(p)
+            return False
         p = self.position_of.get(product_id)
         shop = self.shop_position.get(shop_id)
         live = bool(active) and shop is not None
@@ -351,11 +361,6 @@ class Index:
             if not live:
                 return False
             p = self._new_slot(product_id)
-        elif (listed and live and (code, name, category or "", shop) ==
-              (self.codes[p], self.names[p], self.categories[p], int(self.shop[p]))):
-            self.price[p], self.stock[p] = price, stock  # the common case: STOK, HARGA
-            self.order[p] = self._order_of(p)
-            return False
         if listed:
             self._unpost(p)
             if not live or code.upper() != self.codes[p].upper():  # else it keeps its place
