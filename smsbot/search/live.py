@@ -44,7 +44,7 @@ SNAPSHOT_AGAIN = 2_000  # rows changed since the last snapshot: a restart would 
 STATS = {"builds": 0, "changes": 0, "snapshots": 0}  # full builds and in-place catch-ups (tests, benches)
 
 
-def load(session, *, products=None, shops=None) -> Index:
+def load(session) -> Index:
     """The fresh index for this session's database (one stamp query when nothing changed).
 
     A catalog changed since the index was read is caught up in place: the product and shop

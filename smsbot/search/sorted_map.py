@@ -12,17 +12,16 @@ from collections.abc import Iterable, Iterator
 
 
 class SortedMap:
-    def __init__(self, items: Iterable[tuple] = (), keys: list | array | None = None):
-        """From (key, value) pairs (the last value of a key counts, as in a dict); `keys`
-        is the empty container to keep them in (array("q") for int keys: 8 bytes each)."""
+    def __init__(self, items: Iterable[tuple] = ()):
+        """From (key, value) pairs (the last value of a key counts, as in a dict)."""
         table = dict(items)
-        self.keys = [] if keys is None else keys
-        self.keys.extend(sorted(table))  # the keys alone: sorting pairs is several times slower
+        self.keys: list | array = sorted(table)  # the keys alone: sorting pairs is slower
         self.values = array("q", map(table.__getitem__, self.keys))
 
     @classmethod
-    def from_columns(cls, keys: list, values: array) -> SortedMap:
-        """Keys already sorted (and unique) and their values: kept as they are."""
+    def from_columns(cls, keys: list | array, values: array) -> SortedMap:
+        """Keys already sorted (and unique) and their values, kept as they are (an array("q")
+        of int keys takes 8 bytes a key)."""
         table = cls.__new__(cls)
         table.keys, table.values = keys, values
         return table

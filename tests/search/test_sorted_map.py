@@ -7,12 +7,13 @@ import pytest
 from smsbot.search.sorted_map import SortedMap
 
 
-@pytest.mark.parametrize("keys", [None, array("q")])
-def test_a_sorted_map_acts_as_a_dict(keys):
-    numbers = keys is not None
+@pytest.mark.parametrize("numbers", [False, True])  # codes in a list, ids in an array("q")
+def test_a_sorted_map_acts_as_a_dict(numbers):
     key = (lambda n: n * 7) if numbers else (lambda n: f"RT{n:03d}")
     pairs = [(key(n), n) for n in (5, 3, 9, 1)] + [(key(3), 33)]  # the last value counts
-    table, same = SortedMap(pairs, keys=keys), dict(pairs)
+    same = dict(pairs)
+    table = SortedMap(pairs) if not numbers else SortedMap.from_columns(
+        array("q", sorted(same)), array("q", [same[k] for k in sorted(same)]))
     for n in (10, 0, 4, 9):
         table[key(n)] = same[key(n)] = 100 + n
     for n in (1, 10):
