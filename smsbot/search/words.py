@@ -36,6 +36,7 @@ class Table:
     english: dict[str, tuple] = field(default_factory=dict)  # first word -> (phrase, query word), longest first
     lexicon: frozenset[str] = frozenset()  # Indonesian food words the glossary names
     variants: frozenset[str] = frozenset()  # narrow a search, never make one ("original")
+    phrase_starts: dict[str, tuple] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """The phrases by their first word, in the same order (longest first): a word
@@ -138,7 +139,7 @@ def _fold(text: str) -> tuple[str, ...]:
 
 def _fold_with(t: Table, text: str) -> tuple[str, ...]:
     words = [t.spellings.get(w, w) for w in (t.abbreviations.get(w, w) for w in raw_words(text))]
-    starts = t.phrase_starts  # type: ignore[attr-defined]
+    starts = t.phrase_starts
     if not starts or not starts.keys() & words:
         return tuple(words)
     out: list[str] = []
