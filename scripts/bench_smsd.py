@@ -142,16 +142,26 @@ def _left_on_modem(base: Path, driver: str) -> int:
     return emulator_holds(base / "modem") if driver == "at" else len(inbox_files(base))
 
 
+def _store_counts(db_path: Path) -> tuple[int, int, int] | None:
+    """The brain's store as the peer leaves it: inbound processed, replies queued, replies
+    handed over (sent); None while it cannot be read (smsbot is writing)."""
+    try:
+        with sqlite3.connect(db_path, timeout=1) as con:
+            return con.execute(
+                "SELECT (SELECT count(*) FROM inboundmessage WHERE status='processed'),"
+                " (SELECT count(*) FROM outboxmessage),"
+                " (SELECT count(*) FROM outboxmessage WHERE status='sent')").fetchone()
+    except sqlite3.Error:
+        return None
+
+
 def _peer_done(base: Path, db_path: Path, n: int, driver: str) -> bool:
     if _left_on_modem(base, driver) or any((base / "outbox").iterdir()):
         return False
-    try:
-        with sqlite3.connect(db_path, timeout=1) as con:
-            processed = con.execute(
-                "SELECT count(*) FROM inboundmessage WHERE status='processed'").fetchone()[0]
-            queued = con.execute("SELECT count(*) FROM outboxmessage").fetchone()[0]
-    except sqlite3.Error:
+    counts = _store_counts(db_path)
+    if counts is None:
         return False
+    processed, queued, _handed = counts
     sent = sum(1 for _ in (base / "sent").iterdir()) + sum(1 for _ in (base / "error").iterdir())
     return processed >= n and sent >= queued
 
@@ -247,15 +257,10 @@ def _sql_peer_done(base: Path, db_path: Path, url: str, n: int) -> bool:
 
     if inbox_files(base):
         return False
-    try:
-        with sqlite3.connect(db_path, timeout=1) as con:
-            processed = con.execute(
-                "SELECT count(*) FROM inboundmessage WHERE status='processed'").fetchone()[0]
-            queued = con.execute("SELECT count(*) FROM outboxmessage").fetchone()[0]
-            handed = con.execute(
-                "SELECT count(*) FROM outboxmessage WHERE status='sent'").fetchone()[0]
-    except sqlite3.Error:
+    counts = _store_counts(db_path)
+    if counts is None:
         return False
+    processed, queued, handed = counts
     if processed < n or handed < queued:
         return False
     engine = create_engine(url)
