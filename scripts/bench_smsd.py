@@ -34,26 +34,11 @@ from bench_harness import (  # noqa: E402
 from smsbot.modem.dummy import inbox_files  # noqa: E402
 from smsbot.modem.emulator.config import device_command  # noqa: E402
 from smsbot.modem.emulator.state import SENT_FILE  # noqa: E402
+from tests.modem.smsd_db import DUMMY_PHONE, KNOBS  # noqa: E402
 
-DUMMY_PHONE = """device = {modem}
-connection = none
-model = dummy
-"""
 AT_PHONE = """device = {device}
 connection = proxyat
 model = at
-"""
-# both peers' log and every throughput knob of gammu-smsd (no status checks, no sleeps)
-KNOBS = """logfile = {base}/smsd.log
-debuglevel = 4
-checksecurity = 0
-checkbattery = 0
-checksignal = 0
-checknetwork = 0
-statusfrequency = 0
-loopsleep = 0
-commtimeout = 0
-receivefrequency = 0
 """
 SMSDRC = """[gammu]
 {phone}logformat = textall
@@ -106,7 +91,8 @@ def run_peer(workdir: Path, messages: list[tuple[str, str]], timeout: float = 36
         phone = DUMMY_PHONE.format(modem=modem.resolve())
     config = base / "smsdrc"
     config.write_text(SMSDRC.format(phone=phone, base=base.resolve(), python=sys.executable,
-                                    hook=ROOT / "scripts" / "bench_peer_hook.py"))
+                                    hook=ROOT / "scripts" / "bench_peer_hook.py",
+                                    log=base.resolve() / "smsd.log"))
     result = Result("peer", len(messages))
     env = dict(os.environ, SMSBOT_DB=str(db_path.resolve()), PYTHONPATH=str(ROOT))
     started = time.perf_counter()
@@ -167,17 +153,6 @@ def _peer_done(base: Path, db_path: Path, n: int, driver: str) -> bool:
 
 
 # -- the SQL peer: gammu-smsd's SQL backend and a long-running brain polling its inbox --------
-SQL_SMSDRC = """[gammu]
-{phone}logformat = textall
-
-[smsd]
-service = sql
-driver = native_pgsql
-host = {host}
-user = {user}
-password = {password}
-database = {database}
-""" + KNOBS
 
 
 def run_sql_peer(workdir: Path, messages: list[tuple[str, str]], server: str | None,
@@ -186,7 +161,6 @@ def run_sql_peer(workdir: Path, messages: list[tuple[str, str]], server: str | N
     polling smsd's `inbox` as a long-running process: `smsbot run --smsd` (the same answers
     as ours). Measured like ours: start to the last message smsd sent, CPU of both processes
     (gammu-smsd + the brain; the PostgreSQL server's own CPU is in neither side)."""
-    from sqlalchemy.engine import make_url
 
     from smsbot.modem.transport.smsd_sql import SmsdSqlTransport
     from smsbot.store.engine import make_engine
@@ -208,12 +182,9 @@ def run_sql_peer(workdir: Path, messages: list[tuple[str, str]], server: str | N
         SmsdSqlTransport(url, store).open().close()  # the cursor, before smsd's first row
         store.dispose()
         inject(base, messages)
-        parts = make_url(url)
         config = base / "smsdrc"
-        config.write_text(SQL_SMSDRC.format(
-            phone=DUMMY_PHONE.format(modem=(base / "modem").resolve()), base=base.resolve(),
-            host=f"{parts.host}:{parts.port or 5432}", user=parts.username or "postgres",
-            password=parts.password or "", database=parts.database))
+        config.write_text(smsd_db.sql_smsdrc(
+            url, DUMMY_PHONE.format(modem=(base / "modem").resolve()), base.resolve() / "smsd.log"))
         result = Result("peer-sql", len(messages))
         started = time.perf_counter()
         gateway = subprocess.Popen([smsd, "-c", str(config)], stdout=subprocess.DEVNULL,

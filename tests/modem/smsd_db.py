@@ -14,6 +14,38 @@ from smsbot.modem.transport import smsd_schema as schema
 SQL_FILES = (Path("/usr/share/doc/gammu-smsd/examples/pgsql.sql"),)
 
 
+# gammu-smsd's log and every throughput knob (no status checks, no sleeps): the tests and
+# scripts/bench_smsd.py run it the same way
+KNOBS = """logfile = {log}
+debuglevel = 4
+checksecurity = 0
+checkbattery = 0
+checksignal = 0
+checknetwork = 0
+statusfrequency = 0
+loopsleep = 0
+commtimeout = 0
+receivefrequency = 0
+"""
+DUMMY_PHONE = """device = {modem}
+connection = none
+model = dummy
+"""
+
+
+def sql_smsdrc(url: str, phone: str, log: Path, phoneid: str | None = None) -> str:
+    """An smsdrc for gammu-smsd's PostgreSQL backend on `url`'s database; `phone` is the
+    [gammu] section's connection lines (DUMMY_PHONE, or the AT emulator's)."""
+    from sqlalchemy.engine import make_url
+
+    parts = make_url(url)
+    return (f"[gammu]\n{phone}logformat = textall\n\n[smsd]\nservice = sql\n"
+            f"driver = native_pgsql\nhost = {parts.host}:{parts.port or 5432}\n"
+            f"user = {parts.username or 'postgres'}\npassword = {parts.password or ''}\n"
+            f"database = {parts.database}\n" + (f"phoneid = {phoneid}\n" if phoneid else "")
+            + KNOBS.format(log=log))
+
+
 def create(prefix: str = "smsd") -> tuple[str, callable]:
     """(url of a fresh smsd database, drop function); skips without PostgreSQL or the SQL."""
     import pytest

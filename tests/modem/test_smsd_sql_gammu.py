@@ -28,31 +28,6 @@ from . import smsd_db
 
 pytestmark = pytest.mark.backends
 
-SMSDRC = """[gammu]
-device = {modem}
-connection = none
-model = dummy
-logformat = textall
-
-[smsd]
-service = sql
-driver = native_pgsql
-host = {host}
-user = {user}
-password = {password}
-database = {database}
-phoneid = toko
-logfile = {log}
-debuglevel = 4
-checksecurity = 0
-checkbattery = 0
-checksignal = 0
-checknetwork = 0
-statusfrequency = 0
-loopsleep = 0
-commtimeout = 0
-receivefrequency = 0
-"""
 _PREFIX = re.compile(r"^\w{3} \d{4}/\d\d/\d\d \d\d:\d\d:\d\d gammu-smsd\[\d+\]: (gammu: )?", re.M)
 
 
@@ -62,15 +37,11 @@ def smsd(tmp_path):
     if binary is None:
         pytest.skip("gammu-smsd is not installed (scripts/test installs Debian's)")
     url, drop = smsd_db.create()
-    from sqlalchemy.engine import make_url
-
-    parts = make_url(url)
     phone = write_config(tmp_path, name="phone.gammurc", log="phone.log")
     config = tmp_path / "smsdrc"
-    config.write_text(SMSDRC.format(
-        modem=tmp_path / "modem", host=f"{parts.host}:{parts.port or 5432}",
-        user=parts.username or "postgres", password=parts.password or "",
-        database=parts.database, log=tmp_path / "smsd.log"))
+    config.write_text(smsd_db.sql_smsdrc(
+        url, smsd_db.DUMMY_PHONE.format(modem=tmp_path / "modem"), tmp_path / "smsd.log",
+        phoneid="toko"))
     fake = smsd_db.FakeSmsd(url)  # only to read its tables
     fake.phone = phone
     fake.log = tmp_path / "smsd.log"
