@@ -18,7 +18,6 @@ rebuilds the whole search index after every change, the process's peak RSS, and
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -42,63 +41,10 @@ QUICK = dict(shops=300, products=1_500, storm=40, messages=20, naive=40)
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Payakumbuh
 BUYER = "081300000001"
 
-# A small generator of our own, until the catalog's city generator is in the package.
-FOODS = [("RT", "Rendang Telur"), ("RP", "Rendang Paru"), ("GL", "Galamai"),
-         ("PS", "Pisang Salai"), ("SJ", "Keripik Sanjai"), ("BT", "Batiah"),
-         ("KG", "Kerupuk Ganepo"), ("PY", "Pinyaram"), ("DK", "Dakak-Dakak"),
-         ("KB", "Kue Bawang"), ("LB", "Lapek Bugih"), ("RU", "Rendang Ubi")]
-FLAVOURS = ["", "Pedas", "Original", "Balado", "Manis", "Durian"]
-SIZES = ["200g", "250g", "500g", "1kg", "isi 10", ""]
-TRADES = ["Rendang", "Galamai", "Sanjai", "Keripik", "Kue", "Toko", "Warung", "Kedai", "Oleh-Oleh"]
-PEOPLE = ("Emi Ida Yet Ros Nur Sari Upik Udin Ujang Inun Wit Lis Rubiah Ani Jus Syaf Zul Nurma "
-          "Rina Des Dedi Salmah Ratna Yusuf Iwan Yanti Rahmi Asril Nasrul Ijal Wati Feri").split()
-STREETS = ["Tan Malaka", "Sudirman", "Soekarno-Hatta", "Jambu", "Merapi", "Koto Panjang",
-           "Padang Sikabu", "Talang", "Limbukan", "Ampangan", "Pahlawan", "Veteran"]
-HOURS = ["08:00-21:00", "07:00-17:00", "09:00-22:00", "06:00-12:00", ""]
 CARI = ["CARI rendang", "CARI galamai durian", "cari sanjai balado", "CARI pinyaram",
         "CARI rendang telur pedas", "CARI kue bawang", "cari batiah", "CARI dakak"]
 LOKASI = ["LOKASI Pasar Ibuh", "LOKASI Ibuh galamai", "LOKASI -0.2245,100.6530",
           "LOKASI Koto Nan Ompek rendang"]
-
-
-def write_city_csv(folder: Path, shops: int, products: int, seed: int = SEED) -> tuple[Path, Path]:
-    """shops.csv and products.csv in the admin's import format (db/seed/*.csv): shops around
-    the kelurahan of Payakumbuh, products spread over them."""
-    rng = random.Random(seed)
-    with (ROOT / "db" / "seed" / "kelurahan.csv").open() as handle:
-        places = [(r["name"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(handle)
-                  if r.get("lat") and r.get("lon")]
-    folder.mkdir(parents=True, exist_ok=True)
-    shop_path, product_path = folder / "shops.csv", folder / "products.csv"
-    with shop_path.open("w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["code", "name", "phone", "address", "kelurahan", "lat", "lon", "hours",
-                      "assets_idr", "annual_sales_idr"])
-        for i in range(1, shops + 1):
-            kel, lat, lon = rng.choice(places)
-            out.writerow([f"S{i:05d}", f"{rng.choice(TRADES)} {rng.choice(PEOPLE)} {i}",
-                          f"0812{i:08d}", f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 200)}",
-                          kel, round(lat + rng.gauss(0, 0.004), 5),
-                          round(lon + rng.gauss(0, 0.004), 5), rng.choice(HOURS),
-                          rng.randrange(5, 500) * 1_000_000, rng.randrange(20, 2000) * 1_000_000])
-    with product_path.open("w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["code", "shop_code", "name", "category", "price_idr", "unit", "stock"])
-        for i in range(1, products + 1):
-            prefix, food = rng.choice(FOODS)
-            name = " ".join(x for x in (food, rng.choice(FLAVOURS), rng.choice(SIZES)) if x)
-            out.writerow([f"{prefix}{i:06d}", f"S{rng.randint(1, shops):05d}", name,
-                          prefix.lower(), rng.randrange(5000, 150_000, 500), "bungkus",
-                          0 if rng.random() < 0.08 else rng.randint(1, 200)])
-    return shop_path, product_path
-
-
-def city_csv(folder: Path, shops: int, products: int) -> tuple[Path, Path]:
-    try:
-        from smsbot.catalog.citygen import write_city_csv as packaged
-    except ImportError:
-        return write_city_csv(folder, shops, products)
-    return packaged(folder, shops=shops, products=products, seed=SEED)
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -152,10 +98,13 @@ def messages(n: int, rng: random.Random) -> list[tuple[str, str]]:
 
 # -- the parts -----------------------------------------------------------------------------
 def imports(folder: Path, shops: int, products: int) -> dict:
+    from smsbot.catalog.citygen import write_city_csv
+
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     started = time.perf_counter()
-    shop_csv, product_csv = city_csv(folder / "csv", shops, products)
+    shop_csv, product_csv = write_city_csv(folder / "csv", shops=shops, products=products,
+                                           seed=SEED)
     generated = time.perf_counter() - started
     env = dict(os.environ, SMSBOT_DB=f"sqlite:///{folder / 'smsbot.db'}")
     timed = {}
