@@ -7,8 +7,9 @@ CSV files an admin would import, and the timing of those imports.
 
 The same seed gives the same files, byte for byte. Shops sit in the real kelurahan
 (db/seed/kelurahan.csv), half with coordinates near its centre and half with only its name;
-products are the city's foods (/work/shared/data/payakumbuh/foods.csv) at their usual prices.
-No unit test times anything: scripts/bench_city.py calls `time_import`.
+products are the city's foods (FOODS, from the shared data's foods.csv) at their usual
+prices. No unit test times anything. scripts/bench_city.py times the `smsbot import` command
+itself (its start-up included); `time_import` times an import inside this process.
 """
 
 from __future__ import annotations
